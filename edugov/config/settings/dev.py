@@ -1,0 +1,14 @@
+"""Embedded profile (``make demo``): SQLite under var/, its own secrets, one machine."""
+
+from edugov.config import env
+from edugov.config.settings.base import *  # noqa: F403
+from edugov.config.settings.base import INSTALLED_APPS, VAR_DIR
+
+DEBUG = env.get_bool("DEBUG", True)
+SECRET_KEY = env.get_str("SECRET_KEY") or env.get_or_create_local_secret(VAR_DIR / "secret_key")
+EDUGOV_AUDIT_HMAC_KEY = env.get_str("EDUGOV_AUDIT_HMAC_KEY") or env.get_or_create_local_secret(
+    VAR_DIR / "audit_key"
+)
+INSTALLED_APPS = [*INSTALLED_APPS, "edugov.devtools"]
+# The embedded server speaks plain HTTP on loopback; WebAuthn needs a secure origin.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

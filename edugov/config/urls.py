@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.urls import include, path
+
+from edugov.core.views import public
+
+urlpatterns = [
+    path("", include(("edugov.core.urls.public", "public"))),
+    path("workspace/", include(("edugov.core.urls.workspace", "workspace"))),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", public.healthz, name="healthz"),
+]
+
+if "edugov.devtools" in settings.INSTALLED_APPS:
+    urlpatterns.append(path("dev/", include(("edugov.devtools.urls", "devtools"))))

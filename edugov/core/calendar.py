@@ -1,0 +1,2 @@
+def seed_calendar(*, using: str = "default") -> None:
+    """Placeholder: implemented with the work calendar."""

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
+
+from edugov.core.permissions.scopes import role_codes
+
+UNIT_SESSION_KEY = "edugov_unit_id"
+
+
+def _current_unit(request: HttpRequest):  # type: ignore[no-untyped-def]
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    memberships = list(user.memberships.select_related("organization").order_by("-is_primary", "pk"))
+    if not memberships:
+        return None
+    chosen = request.session.get(UNIT_SESSION_KEY)
+    for membership in memberships:
+        if membership.organization_id == chosen:
+            return membership.organization
+    return memberships[0].organization
+
+
+class CurrentUnitMiddleware:
+    """``request.current_unit``: the unit a person in several units is working for now."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.current_unit = SimpleLazyObject(lambda: _current_unit(request))  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def user_needs_mfa(user) -> bool:  # type: ignore[no-untyped-def]
+    required = set(settings.EDUGOV_MFA_REQUIRED_ROLES)
+    return bool(required & role_codes(user))
+
+
+def user_has_mfa(user) -> bool:  # type: ignore[no-untyped-def]
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+class RequireMfaMiddleware:
+    """Holders of the roles that settings mark must set up a second factor first."""
+
+    allowed_prefixes = ("/accounts/", "/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.allowed_prefixes)
+            and user_needs_mfa(user)
+            and not user_has_mfa(user)
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

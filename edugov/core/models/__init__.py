@@ -1,0 +1,23 @@
+from edugov.core.models.audit import AuditChainHead, AuditEntry
+from edugov.core.models.calendar import CalendarDay, CalendarYear
+from edugov.core.models.codes import Code, CodeTable
+from edugov.core.models.organizations import Organization, SchoolCode
+from edugov.core.models.people import Membership, User
+from edugov.core.models.permissions import Grant, Role
+from edugov.core.models.regions import Region
+
+__all__ = [
+    "AuditChainHead",
+    "AuditEntry",
+    "CalendarDay",
+    "CalendarYear",
+    "Code",
+    "CodeTable",
+    "Grant",
+    "Membership",
+    "Organization",
+    "Region",
+    "Role",
+    "SchoolCode",
+    "User",
+]

@@ -1,0 +1,2 @@
+def navigation_for(request):  # type: ignore[no-untyped-def]
+    return []

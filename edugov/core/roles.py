@@ -1,0 +1,155 @@
+"""Actions, built-in roles and the rules that keep the three operator roles apart (三员分立).
+
+An action is ``<app>.<model>.<action>``. Apps register the actions they check so the
+role editor can offer them. Operator actions belong to exactly one operator kind:
+a business role may not carry them, and an operator role carries only its own kind's
+(plus the read-only actions listed as shared).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from edugov.core.choices import RoleKind
+
+ACTIONS: dict[str, object] = {}
+
+
+def register_actions(model_label: str, actions: dict[str, object]) -> None:
+    for action, label in actions.items():
+        ACTIONS[f"{model_label}.{action}"] = label
+
+
+register_actions(
+    "core.organization",
+    {"view": _("View units"), "add": _("Create units"), "change": _("Edit units"), "close": _("Close units")},
+)
+register_actions(
+    "core.user",
+    {
+        "view": _("View accounts"),
+        "view_personal": _("View accounts' personal data in full"),
+        "add": _("Create accounts"),
+        "change": _("Edit accounts"),
+        "deactivate": _("Deactivate accounts"),
+    },
+)
+register_actions("core.membership", {"view": _("View memberships"), "add": _("Add memberships")})
+register_actions("core.grant", {"view": _("View grants"), "add": _("Grant roles"), "revoke": _("Revoke grants")})
+register_actions("core.role", {"view": _("View roles"), "change": _("Edit roles")})
+register_actions("core.auditentry", {"view": _("Read the audit log"), "export": _("Export the audit log")})
+register_actions("core.calendarday", {"change": _("Edit the work calendar")})
+
+OPERATOR_ACTIONS: dict[str, frozenset[str]] = {
+    RoleKind.SYSTEM_ADMIN: frozenset(
+        {
+            "core.organization.add",
+            "core.organization.change",
+            "core.organization.close",
+            "core.user.add",
+            "core.user.change",
+            "core.user.deactivate",
+            "core.membership.add",
+            "core.calendarday.change",
+        }
+    ),
+    RoleKind.SECURITY_ADMIN: frozenset({"core.grant.add", "core.grant.revoke", "core.role.change"}),
+    RoleKind.AUDITOR: frozenset({"core.auditentry.view", "core.auditentry.export"}),
+}
+ALL_OPERATOR_ACTIONS = frozenset().union(*OPERATOR_ACTIONS.values())
+
+
+def role_action_problems(kind: str, actions: list[str]) -> list[str]:
+    """Why a role of ``kind`` may not carry ``actions``; empty when it may."""
+    problems = []
+    unknown = [a for a in actions if a not in ACTIONS and not a.endswith(".*")]
+    if unknown:
+        problems.append(_("Unknown actions: %s") % ", ".join(sorted(unknown)))
+    if any(a.endswith(".*") for a in actions):
+        problems.append(_("Wildcard actions are reserved for built-in roles."))
+    if kind == RoleKind.AUDITOR:
+        extra = set(actions) - OPERATOR_ACTIONS[RoleKind.AUDITOR]
+        if extra:
+            problems.append(_("An auditor role may only read and export the audit log."))
+        return problems
+    own = OPERATOR_ACTIONS.get(kind, frozenset())
+    foreign = (set(actions) & ALL_OPERATOR_ACTIONS) - own
+    if foreign:
+        problems.append(
+            _("These actions belong to another operator role: %s") % ", ".join(sorted(foreign))
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class BuiltinRole:
+    code: str
+    name: str
+    kind: str
+    actions: tuple[str, ...]
+    description: str = ""
+
+
+BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
+    BuiltinRole(
+        "system_admin", "系统管理员", RoleKind.SYSTEM_ADMIN,
+        (
+            "core.organization.view", "core.organization.add", "core.organization.change",
+            "core.organization.close", "core.user.view", "core.user.view_personal", "core.user.add",
+            "core.user.change", "core.user.deactivate", "core.membership.view", "core.membership.add",
+            "core.calendarday.change",
+        ),
+        "Manages units, accounts and the work calendar; cannot grant roles or read the audit log.",
+    ),
+    BuiltinRole(
+        "security_admin", "安全管理员", RoleKind.SECURITY_ADMIN,
+        (
+            "core.organization.view", "core.user.view", "core.membership.view", "core.grant.view",
+            "core.grant.add", "core.grant.revoke", "core.role.view", "core.role.change",
+        ),
+        "Grants and revokes roles inside its scope; cannot create accounts or read the audit log.",
+    ),
+    BuiltinRole(
+        "auditor", "审计员", RoleKind.AUDITOR, ("core.auditentry.view", "core.auditentry.export"),
+        "Reads, searches and exports the audit log, and nothing else.",
+    ),
+    BuiltinRole(
+        "bureau_leader", "局领导", RoleKind.BUSINESS,
+        ("core.organization.view", "core.user.view", "core.user.view_personal", "core.membership.view"),
+        "Leader of a bureau: sees its units and people.",
+    ),
+    BuiltinRole(
+        "bureau_staff", "机关工作人员", RoleKind.BUSINESS,
+        ("core.organization.view", "core.user.view", "core.membership.view"),
+        "Staff of a bureau or department.",
+    ),
+    BuiltinRole(
+        "registrar", "学籍管理员", RoleKind.BUSINESS, ("core.organization.view",),
+        "Keeps student records of the units in scope.",
+    ),
+    BuiltinRole(
+        "school_admin", "学校管理员", RoleKind.BUSINESS,
+        ("core.organization.view", "core.user.view", "core.membership.view"),
+        "Runs a school's office work.",
+    ),
+    BuiltinRole("teacher", "教师", RoleKind.BUSINESS, ("core.organization.view",), "A teacher."),
+)
+
+
+def sync_builtin_roles(*, using: str = "default") -> None:
+    """Create or refresh the built-in roles (their actions are owned by the code)."""
+    from edugov.core.models import Role
+
+    for spec in BUILTIN_ROLES:
+        Role.objects.using(using).update_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "kind": spec.kind,
+                "actions": list(spec.actions),
+                "description": spec.description,
+                "is_builtin": True,
+            },
+        )
