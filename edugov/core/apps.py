@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from edugov.core import signals  # noqa: F401  (login auditing)
+        from edugov.core import nav, signals  # noqa: F401  (navigation, login auditing)
         from edugov.core.bootstrap import load_reference_data
 
         post_migrate.connect(load_reference_data, sender=self, dispatch_uid="edugov_core_reference_data")
