@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from edugov.core import nav, signals  # noqa: F401  (navigation, login auditing)
+        # Imported for their registrations: navigation, login auditing, to-do providers.
+        from edugov.core import calendar, nav, signals, todo_providers  # noqa: F401
         from edugov.core.bootstrap import load_reference_data
 
         post_migrate.connect(load_reference_data, sender=self, dispatch_uid="edugov_core_reference_data")
