@@ -1,0 +1,1 @@
+"""Code-table and region data files shipped with edugov (read with importlib.resources)."""
