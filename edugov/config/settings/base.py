@@ -164,6 +164,7 @@ AXES_FAILURE_LIMIT = env.get_int("EDUGOV_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env.get_int("EDUGOV_LOGIN_LOCK_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "edugov.core.auth.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "edugov.core.auth.lockout.lockout_response"
 AXES_VERBOSE = False
