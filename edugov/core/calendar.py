@@ -111,7 +111,7 @@ def seed_calendar(*, using: str = "default") -> None:
 
 
 def _seed_years(years: list[int], *, source: str, using: str) -> None:
-    from edugov.core.models import CalendarDay, CalendarYear
+    from edugov.core.models import CalendarDay
 
     wanted = {d: v for d, v in package_days().items() if d.year in years}
     with transaction.atomic(using=using):
@@ -122,10 +122,20 @@ def _seed_years(years: list[int], *, source: str, using: str) -> None:
             )
         }
         _write_days(wanted, existing, source=source, using=using)
-        for year in years:
-            CalendarYear.objects.using(using).update_or_create(
-                jurisdiction=Jurisdiction.NATIONAL, year=year, defaults={"source": source}
-            )
+        _write_years(years, source=source, using=using)
+
+
+def _write_years(years: list[int], *, source: str, using: str) -> None:
+    from edugov.core.models import CalendarYear
+
+    rows = CalendarYear.objects.using(using).filter(jurisdiction=Jurisdiction.NATIONAL, year__in=years)
+    rows.update(source=source)
+    present = set(rows.values_list("year", flat=True))
+    CalendarYear.objects.using(using).bulk_create(
+        CalendarYear(jurisdiction=Jurisdiction.NATIONAL, year=year, source=source)
+        for year in years
+        if year not in present
+    )
 
 
 def _write_days(
