@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from edugov.devtools.demo import SCALES, build_demo, format_logins, sample_counts
+
+
+class Command(BaseCommand):
+    help = "Build the demo province (idempotent: a second run only reprints the logins)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
+    def handle(self, *args: Any, scale: str, seed: int, url: str, **options: Any) -> None:
+        started = time.monotonic()
+        result = build_demo(seed=seed, scale=scale)
+        counts = sample_counts()
+        if result.created:
+            self.stdout.write(
+                f"Demo province built in {time.monotonic() - started:.1f}s: {counts['bureaus']} bureaus, "
+                f"{counts['departments']} departments, {counts['schools']} schools."
+            )
+        else:
+            self.stdout.write(f"Demo province already present ({counts['schools']} schools); nothing changed.")
+        text = format_logins(result.logins, url=url)
+        path = settings.VAR_DIR / "demo-logins.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.stdout.write(text)
