@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 
+from edugov.core import audit as audit_module
 from edugov.core.audit import GENESIS_HASH, AuditEvent, fingerprint, log_event, verify_chain
 from edugov.core.models import AuditChainHead, AuditEntry
 from edugov.core.models.audit import AppendOnlyError
@@ -198,3 +199,30 @@ def test_concurrent_writers_leave_a_gapless_chain() -> None:
     assert list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 41))
     assert list(verify_chain()) == []
     assert run_verify()[0] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entry_appended_during_the_walk_is_not_a_broken_tail(monkeypatch: pytest.MonkeyPatch) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a second connection writing concurrently: PostgreSQL only")
+    # given a chain, and a writer that appends (and commits) while verify_audit walks it
+    for i in range(3):
+        log_event(AuditEvent.LOGIN, acting_user=None, extra={"i": i})
+    real_compute_hash = audit_module.compute_hash
+    main = threading.current_thread()
+    appended: list[int] = []
+
+    def compute_hash_then_append(fields: dict[str, object], prev_hash: str) -> str:
+        if threading.current_thread() is main and not appended:
+            appended.append(fields["seq"])  # type: ignore[arg-type]
+            _run_threads(_log_in_own_transaction, 1, 1, [])
+        return real_compute_hash(fields, prev_hash)
+
+    monkeypatch.setattr(audit_module, "compute_hash", compute_hash_then_append)
+    # when verifying
+    code, out, err = run_verify()
+    # then the walk and the head come from one snapshot: no false alarm
+    assert appended == [1]
+    assert AuditEntry.objects.count() == 4
+    assert (code, err) == (0, "")
+    assert "3 entries, head #3" in out

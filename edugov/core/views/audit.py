@@ -38,6 +38,7 @@ from edugov.core.audit import (
     log_event,
     verify_chain,
 )
+from edugov.core.management.commands.verify_audit import chain_snapshot
 from edugov.core.models import AuditChainHead, AuditEntry, Organization
 from edugov.core.permissions.scopes import entries_for, scope_q
 
@@ -278,11 +279,12 @@ def _pretty_json(value: Any) -> str:
 @auditor_required("view")
 def audit_verify(request: HttpRequest) -> HttpResponse:
     """Walk the whole chain now, report the outcome, and audit that it was checked."""
-    count, shown = _check_chain()
-    head = AuditChainHead.objects.filter(pk=1).first()
-    head_seq = head.last_seq if head is not None else 0
-    total = AuditEntry.objects.count()
-    digest = fingerprint()
+    with chain_snapshot():
+        count, shown = _check_chain()
+        head = AuditChainHead.objects.filter(pk=1).first()
+        head_seq = head.last_seq if head is not None else 0
+        total = AuditEntry.objects.count()
+        digest = fingerprint()
     log_event(
         AUDIT_VERIFIED,
         acting_user=request.user,  # type: ignore[arg-type]

@@ -7,12 +7,33 @@ batches; memory use does not grow with the size of the log.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
 
 from edugov.core.audit import ChainProblem, fingerprint, verify_chain
 from edugov.core.models import AuditChainHead, AuditEntry
+
+
+@contextmanager
+def chain_snapshot() -> Iterator[None]:
+    """Read the entries and the chain head from one snapshot.
+
+    Otherwise an entry appended while the walk runs moves the head past the last entry
+    walked, and a healthy chain is reported as having lost its newest entries.
+    """
+    if connection.in_atomic_block:
+        # Already inside a transaction (a test, a caller's block): its snapshot rules.
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def describe_problem(problem: ChainProblem) -> str:
@@ -41,19 +62,21 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         problems = 0
         first: ChainProblem | None = None
-        for problem in verify_chain(batch_size=options["batch_size"]):
-            problems += 1
-            if first is None:
-                first = problem
-                self.stderr.write(f"First bad entry: {describe_problem(problem)}")
-            else:
-                self.stderr.write(f"Also: {describe_problem(problem)}")
+        with chain_snapshot():
+            for problem in verify_chain(batch_size=options["batch_size"]):
+                problems += 1
+                if first is None:
+                    first = problem
+                    self.stderr.write(f"First bad entry: {describe_problem(problem)}")
+                else:
+                    self.stderr.write(f"Also: {describe_problem(problem)}")
+            summary = self._summary() if first is None else ""
         if first is not None:
             raise CommandError(
                 f"Audit chain broken: {problems} problem(s); the first bad entry is #{first.seq}."
             )
         if not options["quiet"]:
-            self.stdout.write(self.style.SUCCESS(self._summary()))
+            self.stdout.write(self.style.SUCCESS(summary))
 
     def _summary(self) -> str:
         count = AuditEntry.objects.count()
