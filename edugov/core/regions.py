@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from edugov.core.choices import RegionLevel
 from edugov.core.codes.loader import LoadResult, read_data_file
@@ -138,6 +138,28 @@ def _region(row: RegionRow) -> Region:
     return Region(code=row.code, **dict(zip(REGION_FIELDS, row.values(), strict=True)))
 
 
+def _insert_regions(rows: list[RegionRow], *, using: str) -> None:
+    """Insert new regions with one ``executemany``, several times faster than ``bulk_create``.
+
+    The first load (and every reload after a test-database flush) writes ~7,000 rows, where
+    model instantiation dominates ``bulk_create``. Regions have no signals or computed defaults.
+    """
+    from edugov.core.models import Region
+
+    if not rows:
+        return
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    columns = ["code", *(Region._meta.get_field(name).column for name in REGION_FIELDS)]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (identifiers from model metadata)
+        quote(Region._meta.db_table),
+        ", ".join(quote(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(row.code, *row.values()) for row in rows])
+
+
 def load_regions(*, using: str = "default") -> LoadResult:
     """Create or update the GB/T 2260 region table (idempotent; only differing rows are written)."""
     from edugov.core.models import Region
@@ -148,11 +170,11 @@ def load_regions(*, using: str = "default") -> LoadResult:
             row[0]: row[1:] for row in Region.objects.using(using).values_list("code", *REGION_FIELDS)
         }
         ordered = sorted(wanted.values(), key=lambda row: (_LEVEL_ORDER[row.level], row.code))
-        new = [_region(row) for row in ordered if row.code not in existing]
+        new = [row for row in ordered if row.code not in existing]
         changed = [
             _region(row) for row in ordered if row.code in existing and existing[row.code] != row.values()
         ]
-        Region.objects.using(using).bulk_create(new, batch_size=1000)
+        _insert_regions(new, using=using)
         Region.objects.using(using).bulk_update(changed, REGION_FIELDS, batch_size=500)
     return LoadResult(created=len(new), updated=len(changed), details={"regions": len(wanted)})
 
