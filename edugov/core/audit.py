@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,8 +36,8 @@ class AuditEvent(StrEnum):
     LOGIN_FAILED = "auth.login_failed"
     LOGOUT = "auth.logout"
     LOCKED_OUT = "auth.locked_out"
-    PASSWORD_CHANGED = "auth.password_changed"
-    PASSWORD_RESET = "auth.password_reset"
+    PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105 - an event name
+    PASSWORD_RESET = "auth.password_reset"  # noqa: S105 - an event name
     MFA_ENABLED = "auth.mfa_enabled"
     MFA_DISABLED = "auth.mfa_disabled"
     UNIT_SWITCHED = "auth.unit_switched"
@@ -117,6 +118,7 @@ def log_event(
     from edugov.core.models import AuditChainHead, AuditEntry
 
     ctx = get_request_context()
+    ip_address = _normalise_ip(ctx.ip_address)
     data: dict[str, Any] = dict(extra or {})
     if changes:
         data["changes"] = changes
@@ -139,14 +141,24 @@ def log_event(
             target_repr=target_repr,
             extra_data=_jsonable(data),
             reason=reason[:500],
-            ip_address=ctx.ip_address,
-            request_id=ctx.request_id,
+            ip_address=ip_address,
+            request_id=ctx.request_id[:64],
             prev_hash=head.last_hash,
         )
         entry.entry_hash = compute_hash(hashed_fields(entry), entry.prev_hash)
         entry.save()
         AuditChainHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.entry_hash)
     return entry
+
+
+def _normalise_ip(value: str | None) -> str | None:
+    """The address as the database will store it (so the hash survives), or None if not an address."""
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 def _owning_organization(target: models.Model) -> Organization | None:
@@ -171,22 +183,34 @@ class ChainProblem:
 
 
 def verify_chain(batch_size: int = 2000) -> Iterator[ChainProblem]:
-    """Walk the chain in order and yield every break; the first one is the first bad entry."""
+    """Walk the chain in order and yield every break; the first one is the first bad entry.
+
+    The head is read first and the walk stops at it, so entries appended while the
+    walk runs are neither missed as "deleted" nor reported as a broken tail.
+    """
     from edugov.core.models import AuditChainHead, AuditEntry
 
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None:
+        if AuditEntry.objects.exists():
+            yield ChainProblem(None, None, "the chain head is missing while entries exist")
+        return
     expected_prev = GENESIS_HASH
     expected_seq = 1
     last_seq = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=batch_size):
+    entries = AuditEntry.objects.filter(seq__lte=head.last_seq).order_by("seq")
+    for entry in entries.iterator(chunk_size=batch_size):
         if entry.seq != expected_seq:
             yield ChainProblem(
-                entry.seq, entry.pk,
+                entry.seq,
+                entry.pk,
                 f"sequence jumps from {expected_seq - 1} to {entry.seq}: entries are missing",
             )
         if entry.prev_hash != expected_prev:
             yield ChainProblem(
-                entry.seq, entry.pk, "previous-hash link does not match: an entry before it was "
-                "deleted, inserted or moved",
+                entry.seq,
+                entry.pk,
+                "previous-hash link does not match: an entry before it was deleted, inserted or moved",
             )
         recomputed = compute_hash(hashed_fields(entry), entry.prev_hash)
         if not hmac.compare_digest(recomputed, entry.entry_hash):
@@ -194,10 +218,10 @@ def verify_chain(batch_size: int = 2000) -> Iterator[ChainProblem]:
         expected_prev = entry.entry_hash
         expected_seq = entry.seq + 1
         last_seq = entry.seq
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != last_seq or head.last_hash != expected_prev):
+    if head.last_seq != last_seq or head.last_hash != expected_prev:
         yield ChainProblem(
-            head.last_seq, None,
+            head.last_seq,
+            None,
             f"the chain ends at #{last_seq} but its head records #{head.last_seq}: "
             "the newest entries were deleted or replaced",
         )

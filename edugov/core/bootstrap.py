@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def load_reference_data(sender: Any = None, *, using: str = "default", verbosity: int = 1, **kwargs: Any) -> None:
+def load_reference_data(
+    sender: Any = None, *, using: str = "default", verbosity: int = 1, **kwargs: Any
+) -> None:
     from edugov.core.calendar import seed_calendar
     from edugov.core.codes.loader import load_code_tables
     from edugov.core.regions import load_regions

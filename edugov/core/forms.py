@@ -78,14 +78,20 @@ class OrganizationCloseForm(BootstrapFormMixin, forms.Form):
 
 class UserCreateForm(BootstrapFormMixin, forms.Form):
     username = forms.RegexField(
-        label=_("User name"), max_length=64, regex=r"^[\w.@+-]+$",
+        label=_("User name"),
+        max_length=64,
+        regex=r"^[\w.@+-]+$",
         help_text=_("Letters, digits and . @ + - _ only."),
     )
     real_name = forms.CharField(label=_("Real name"), max_length=64)
     organization = UnitChoiceField(label=_("Unit"), queryset=Organization.objects.none())
     position = forms.CharField(label=_("Position"), max_length=64, required=False)
-    phone = forms.RegexField(label=_("Mobile phone"), regex=r"^1\d{10}$", required=False,
-                             error_messages={"invalid": _("Mobile phone: 11 digits starting with 1.")})
+    phone = forms.RegexField(
+        label=_("Mobile phone"),
+        regex=r"^1\d{10}$",
+        required=False,
+        error_messages={"invalid": _("Mobile phone: 11 digits starting with 1.")},
+    )
     email = forms.EmailField(label=_("Email"), required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -103,7 +109,9 @@ class GrantCreateForm(BootstrapFormMixin, forms.Form):
     username = forms.CharField(label=_("User name"), max_length=64)
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all())
     organization = UnitChoiceField(label=_("Unit"), queryset=Organization.objects.none())
-    include_descendants = forms.BooleanField(label=_("Also every unit below it"), required=False, initial=True)
+    include_descendants = forms.BooleanField(
+        label=_("Also every unit below it"), required=False, initial=True
+    )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,7 +129,9 @@ class GrantCreateForm(BootstrapFormMixin, forms.Form):
 class RoleForm(BootstrapFormMixin, forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=48)
     name = forms.CharField(label=_("Name"), max_length=64)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     actions = forms.MultipleChoiceField(label=_("Actions"), widget=forms.CheckboxSelectMultiple, choices=())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -37,7 +37,9 @@ register_actions(
     },
 )
 register_actions("core.membership", {"view": _("View memberships"), "add": _("Add memberships")})
-register_actions("core.grant", {"view": _("View grants"), "add": _("Grant roles"), "revoke": _("Revoke grants")})
+register_actions(
+    "core.grant", {"view": _("View grants"), "add": _("Grant roles"), "revoke": _("Revoke grants")}
+)
 register_actions("core.role", {"view": _("View roles"), "change": _("Edit roles")})
 register_actions("core.auditentry", {"view": _("Read the audit log"), "export": _("Export the audit log")})
 register_actions("core.calendarday", {"change": _("Edit the work calendar")})
@@ -77,9 +79,7 @@ def role_action_problems(kind: str, actions: list[str]) -> list[str]:
     own = OPERATOR_ACTIONS.get(kind, frozenset())
     foreign = (set(actions) & ALL_OPERATOR_ACTIONS) - own
     if foreign:
-        problems.append(
-            _("These actions belong to another operator role: %s") % ", ".join(sorted(foreign))
-        )
+        problems.append(_("These actions belong to another operator role: %s") % ", ".join(sorted(foreign)))
     return problems
 
 
@@ -94,43 +94,73 @@ class BuiltinRole:
 
 BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
     BuiltinRole(
-        "system_admin", "系统管理员", RoleKind.SYSTEM_ADMIN,
+        "system_admin",
+        "系统管理员",
+        RoleKind.SYSTEM_ADMIN,
         (
-            "core.organization.view", "core.organization.add", "core.organization.change",
-            "core.organization.close", "core.user.view", "core.user.view_personal", "core.user.add",
-            "core.user.change", "core.user.deactivate", "core.membership.view", "core.membership.add",
+            "core.organization.view",
+            "core.organization.add",
+            "core.organization.change",
+            "core.organization.close",
+            "core.user.view",
+            "core.user.view_personal",
+            "core.user.add",
+            "core.user.change",
+            "core.user.deactivate",
+            "core.membership.view",
+            "core.membership.add",
             "core.calendarday.change",
         ),
         "Manages units, accounts and the work calendar; cannot grant roles or read the audit log.",
     ),
     BuiltinRole(
-        "security_admin", "安全管理员", RoleKind.SECURITY_ADMIN,
+        "security_admin",
+        "安全管理员",
+        RoleKind.SECURITY_ADMIN,
         (
-            "core.organization.view", "core.user.view", "core.membership.view", "core.grant.view",
-            "core.grant.add", "core.grant.revoke", "core.role.view", "core.role.change",
+            "core.organization.view",
+            "core.user.view",
+            "core.membership.view",
+            "core.grant.view",
+            "core.grant.add",
+            "core.grant.revoke",
+            "core.role.view",
+            "core.role.change",
         ),
         "Grants and revokes roles inside its scope; cannot create accounts or read the audit log.",
     ),
     BuiltinRole(
-        "auditor", "审计员", RoleKind.AUDITOR, ("core.auditentry.view", "core.auditentry.export"),
+        "auditor",
+        "审计员",
+        RoleKind.AUDITOR,
+        ("core.auditentry.view", "core.auditentry.export"),
         "Reads, searches and exports the audit log, and nothing else.",
     ),
     BuiltinRole(
-        "bureau_leader", "局领导", RoleKind.BUSINESS,
+        "bureau_leader",
+        "局领导",
+        RoleKind.BUSINESS,
         ("core.organization.view", "core.user.view", "core.user.view_personal", "core.membership.view"),
         "Leader of a bureau: sees its units and people.",
     ),
     BuiltinRole(
-        "bureau_staff", "机关工作人员", RoleKind.BUSINESS,
+        "bureau_staff",
+        "机关工作人员",
+        RoleKind.BUSINESS,
         ("core.organization.view", "core.user.view", "core.membership.view"),
         "Staff of a bureau or department.",
     ),
     BuiltinRole(
-        "registrar", "学籍管理员", RoleKind.BUSINESS, ("core.organization.view",),
+        "registrar",
+        "学籍管理员",
+        RoleKind.BUSINESS,
+        ("core.organization.view",),
         "Keeps student records of the units in scope.",
     ),
     BuiltinRole(
-        "school_admin", "学校管理员", RoleKind.BUSINESS,
+        "school_admin",
+        "学校管理员",
+        RoleKind.BUSINESS,
         ("core.organization.view", "core.user.view", "core.membership.view"),
         "Runs a school's office work.",
     ),

@@ -59,6 +59,9 @@ def audit_mfa_removed(sender: Any, request: Any, user: Any, authenticator: Any, 
 @receiver(mfa_signals.authentication_failed, dispatch_uid="edugov_audit_mfa_failed")
 def audit_mfa_failed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     log_event(
-        AuditEvent.LOGIN_FAILED, acting_user=None, username=user.get_username(), success=False,
+        AuditEvent.LOGIN_FAILED,
+        acting_user=None,
+        username=user.get_username(),
+        success=False,
         extra={"step": "mfa"},
     )

@@ -26,8 +26,17 @@ DEMO_PASSWORD = "Edugov-Demo-2026"  # noqa: S105 - printed for the demo, never u
 PROVINCE_CODE = "650000"
 PROVINCE_NAME = "新疆维吾尔自治区教育厅"
 PROVINCE_DEPARTMENTS = (
-    "办公室", "政策法规处", "发展规划处", "财务处", "基础教育处", "职业教育与成人教育处",
-    "高等教育处", "教师工作处", "学生工作处", "科学技术与信息化处", "教育督导室",
+    "办公室",
+    "政策法规处",
+    "发展规划处",
+    "财务处",
+    "基础教育处",
+    "职业教育与成人教育处",
+    "高等教育处",
+    "教师工作处",
+    "学生工作处",
+    "科学技术与信息化处",
+    "教育督导室",
 )
 PREFECTURE_DEPARTMENTS = ("办公室", "基础教育科", "计划财务科")
 COUNTY_DEPARTMENTS = ("办公室", "基础教育股")
@@ -97,14 +106,19 @@ class DemoBuilder:
         self.today = timezone.localdate()
 
     # --- tree -------------------------------------------------------------
-    def unit(self, parent: Organization | None, name: str, kind: str, level: str, region: Region) -> Organization:
-        return do_create_organization(parent=parent, name=name, kind=kind, level=level, region=region,
-                                      acting_user=None)
+    def unit(
+        self, parent: Organization | None, name: str, kind: str, level: str, region: Region
+    ) -> Organization:
+        return do_create_organization(
+            parent=parent, name=name, kind=kind, level=level, region=region, acting_user=None
+        )
 
     def departments(self, bureau: Organization, names: tuple[str, ...]) -> list[Organization]:
         return [self.unit(bureau, n, "department", bureau.level, bureau.region) for n in names]
 
-    def schools(self, parent: Organization, specs: tuple[tuple[str, str, int, str], ...], **names: str) -> int:
+    def schools(
+        self, parent: Organization, specs: tuple[tuple[str, str, int, str], ...], **names: str
+    ) -> int:
         """Create a county's (or prefecture's) schools in bulk with valid, never-reused codes."""
         rows: list[Organization] = []
         for school_type, pattern, per_scale, sponsor in specs:
@@ -112,10 +126,17 @@ class DemoBuilder:
             for n in range(1, count + 1):
                 self.school_seq += 1
                 code = f"{school_type[:2]}65{self.school_seq:06d}"
-                rows.append(Organization(
-                    name=pattern.format(n=_numeral(n), **names), kind="school", level="school", region=parent.region,
-                    school_code=code, school_type=school_type, school_sponsor=sponsor,
-                ))
+                rows.append(
+                    Organization(
+                        name=pattern.format(n=_numeral(n), **names),
+                        kind="school",
+                        level="school",
+                        region=parent.region,
+                        school_code=code,
+                        school_type=school_type,
+                        school_sponsor=sponsor,
+                    )
+                )
         start = parent.numchild
         for index, row in enumerate(rows, start=start + 1):
             row.depth = parent.depth + 1
@@ -127,19 +148,38 @@ class DemoBuilder:
         SchoolCode.objects.bulk_create(
             [SchoolCode(code=o.school_code, organization=o, assigned_on=self.today) for o in created]
         )
-        log_event(AuditEvent.ORG_CREATED, acting_user=None, organization=parent,
-                  extra={"bulk": True, "kind": "school", "count": len(rows)})
+        log_event(
+            AuditEvent.ORG_CREATED,
+            acting_user=None,
+            organization=parent,
+            extra={"bulk": True, "kind": "school", "count": len(rows)},
+        )
         return len(rows)
 
     # --- people -------------------------------------------------------------
-    def person(self, username: str, real_name: str, unit: Organization, role: str, position: str,
-               *, grant_unit: Organization | None = None, show: bool = False) -> User:
+    def person(
+        self,
+        username: str,
+        real_name: str,
+        unit: Organization,
+        role: str,
+        position: str,
+        *,
+        grant_unit: Organization | None = None,
+        show: bool = False,
+    ) -> User:
         digits = int(hashlib.sha256(username.encode()).hexdigest()[:8], 16) % 10**8
-        user = User.objects.create(username=username, real_name=real_name, password=self.password_hash,
-                                   phone=f"139{digits:08d}", email=f"{username}@edu.example.gov.cn")
+        user = User.objects.create(
+            username=username,
+            real_name=real_name,
+            password=self.password_hash,
+            phone=f"139{digits:08d}",
+            email=f"{username}@edu.example.gov.cn",
+        )
         Membership.objects.create(user=user, organization=unit, position=position, is_primary=True)
-        Grant.objects.create(user=user, role=self.roles[role], organization=grant_unit or unit,
-                             include_descendants=True)
+        Grant.objects.create(
+            user=user, role=self.roles[role], organization=grant_unit or unit, include_descendants=True
+        )
         secret = ""
         if role in _mfa_roles():
             secret = totp_secret_for(self.seed, username)
@@ -185,7 +225,9 @@ def build_demo(*, seed: int = 2026, scale: str = "small") -> DemoResult:
     depts = dict(zip(PROVINCE_DEPARTMENTS, b.departments(province, PROVINCE_DEPARTMENTS), strict=True))
     it_dept = depts["科学技术与信息化处"]
     b.person("sysadmin", "系统管理员", it_dept, "system_admin", "系统管理员", grant_unit=province, show=True)
-    b.person("secadmin", "安全管理员", it_dept, "security_admin", "安全管理员", grant_unit=province, show=True)
+    b.person(
+        "secadmin", "安全管理员", it_dept, "security_admin", "安全管理员", grant_unit=province, show=True
+    )
     b.person("auditor", "审计员", depts["办公室"], "auditor", "审计员", grant_unit=province, show=True)
     b.person("xj_leader", "艾尔肯", province, "bureau_leader", "厅长", show=True)
     b.person("xj_jichu", _name(b.rng), depts["基础教育处"], "bureau_staff", "科员", show=True)
@@ -198,7 +240,9 @@ def build_demo(*, seed: int = 2026, scale: str = "small") -> DemoResult:
         b.departments(pref, PREFECTURE_DEPARTMENTS)
         staff_name = "urumqi_staff" if pref_region.code == "650100" else f"p{pref_region.code}_staff"
         b.person(staff_name, _name(b.rng), pref, "bureau_staff", "科员", show=pref_region.code == "650100")
-        counties = sorted((r for r in regions.values() if r.parent_id == pref_region.code), key=lambda r: r.code)
+        counties = sorted(
+            (r for r in regions.values() if r.parent_id == pref_region.code), key=lambda r: r.code
+        )
         for county_region in counties:
             county = b.unit(pref, f"{county_region.name}教育局", "bureau", "county", county_region)
             b.departments(county, COUNTY_DEPARTMENTS)
@@ -206,7 +250,8 @@ def build_demo(*, seed: int = 2026, scale: str = "small") -> DemoResult:
             _county_people(b, county, county_region)
         schools += b.schools(pref, PREFECTURE_SCHOOLS, p=pref_region.name)
     return DemoResult(
-        created=True, logins=b.logins,
+        created=True,
+        logins=b.logins,
         counts={"units": Organization.objects.count(), "schools": schools, "users": User.objects.count()},
     )
 
@@ -225,15 +270,35 @@ def _county_people(b: DemoBuilder, county: Organization, region: Region) -> None
 
 def demo_logins(*, seed: int = 2026) -> list[DemoLogin]:
     """Rebuild the printed login list from the database (for a second `make demo`)."""
-    featured = ["sysadmin", "secadmin", "auditor", "xj_leader", "xj_jichu", "urumqi_staff", "tianshan_staff",
-                "tianshan_registrar", "tianshan_secadmin", "school_admin", "teacher"]
-    grants = Grant.objects.active().filter(user__username__in=featured).select_related("user", "role", "organization")
+    featured = [
+        "sysadmin",
+        "secadmin",
+        "auditor",
+        "xj_leader",
+        "xj_jichu",
+        "urumqi_staff",
+        "tianshan_staff",
+        "tianshan_registrar",
+        "tianshan_secadmin",
+        "school_admin",
+        "teacher",
+    ]
+    grants = (
+        Grant.objects.active()
+        .filter(user__username__in=featured)
+        .select_related("user", "role", "organization")
+    )
     by_name = {g.user.username: g for g in grants}
     mfa = _mfa_roles()
     return [
-        DemoLogin(name, by_name[name].role.name, by_name[name].organization.name,
-                  totp_secret_for(seed, name) if by_name[name].role.code in mfa else "")
-        for name in featured if name in by_name
+        DemoLogin(
+            name,
+            by_name[name].role.name,
+            by_name[name].organization.name,
+            totp_secret_for(seed, name) if by_name[name].role.code in mfa else "",
+        )
+        for name in featured
+        if name in by_name
     ]
 
 

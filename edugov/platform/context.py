@@ -14,7 +14,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "edugov_request_context", default=RequestContext()  # noqa: B039 - immutable default
+    "edugov_request_context",
+    default=RequestContext(),  # noqa: B039 - immutable default
 )
 
 

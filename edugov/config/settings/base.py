@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from edugov.config import env
 
@@ -140,6 +139,7 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_USER_DISPLAY = "edugov.core.auth.adapter.user_display"
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_TOLERANCE = 1  # accept the neighbouring 30-second window: phones drift
 MFA_TOTP_ISSUER = env.get_str("EDUGOV_MFA_ISSUER", "edugov")
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
@@ -213,7 +213,9 @@ SECURE_CSP = {
 }
 
 MAILERS = {
-    "default": {"BACKEND": env.get_str("EDUGOV_MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+    "default": {
+        "BACKEND": env.get_str("EDUGOV_MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    }
 }
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "edugov@localhost")
 

@@ -22,7 +22,9 @@ from edugov.core.permissions.scopes import clear_grant_cache, has_permission
 
 REFUSAL_MESSAGES = {
     GrantErrorCode.OUT_OF_SCOPE: _("You may only grant roles on units inside your own scope."),
-    GrantErrorCode.SELF_GRANT: _("Nobody may grant a role to themselves; ask another security administrator."),
+    GrantErrorCode.SELF_GRANT: _(
+        "Nobody may grant a role to themselves; ask another security administrator."
+    ),
     GrantErrorCode.OPERATOR_CONFLICT: _(
         "System administrator, security administrator and auditor are separate duties: "
         "this person already holds a different one."
@@ -47,7 +49,12 @@ def _holder_grants(user: User | None, group: Group | None) -> list[Grant]:
 
 
 def grant_refusal(
-    *, acting_user: User, user: User | None, group: Group | None, role: Role, organization: Organization,
+    *,
+    acting_user: User,
+    user: User | None,
+    group: Group | None,
+    role: Role,
+    organization: Organization,
     include_descendants: bool,
 ) -> GrantErrorCode | None:
     """Why ``acting_user`` may not make this grant, or None when they may."""
@@ -68,7 +75,8 @@ def grant_refusal(
     if role.kind != RoleKind.BUSINESS and operator_kinds - {role.kind}:
         return GrantErrorCode.OPERATOR_CONFLICT
     if any(
-        g.role_id == role.pk and g.organization_id == organization.pk
+        g.role_id == role.pk
+        and g.organization_id == organization.pk
         and g.include_descendants == include_descendants
         for g in existing
     ):
@@ -86,22 +94,36 @@ def do_create_grant(
     include_descendants: bool = True,
 ) -> Grant:
     refusal = grant_refusal(
-        acting_user=acting_user, user=user, group=group, role=role, organization=organization,
+        acting_user=acting_user,
+        user=user,
+        group=group,
+        role=role,
+        organization=organization,
         include_descendants=include_descendants,
     )
     if refusal is not None:
         log_event(
-            AuditEvent.GRANT_REFUSED, acting_user=acting_user, organization=organization, success=False,
+            AuditEvent.GRANT_REFUSED,
+            acting_user=acting_user,
+            organization=organization,
+            success=False,
             extra=_grant_summary(user, group, role, organization, include_descendants) | {"reason": refusal},
         )
         raise GrantRefused(refusal)
     with transaction.atomic():
         grant = Grant.objects.create(
-            user=user, group=group, role=role, organization=organization,
-            include_descendants=include_descendants, granted_by=acting_user,
+            user=user,
+            group=group,
+            role=role,
+            organization=organization,
+            include_descendants=include_descendants,
+            granted_by=acting_user,
         )
         log_event(
-            AuditEvent.GRANT_CREATED, acting_user=acting_user, target=grant, organization=organization,
+            AuditEvent.GRANT_CREATED,
+            acting_user=acting_user,
+            target=grant,
+            organization=organization,
             extra=_grant_summary(user, group, role, organization, include_descendants),
         )
     if user is not None:
@@ -112,7 +134,10 @@ def do_create_grant(
 def do_revoke_grant(grant: Grant, *, acting_user: User, reason: str = "") -> Grant:
     if not has_permission(acting_user, "core.grant.revoke", grant.organization):
         log_event(
-            AuditEvent.GRANT_REFUSED, acting_user=acting_user, target=grant, success=False,
+            AuditEvent.GRANT_REFUSED,
+            acting_user=acting_user,
+            target=grant,
+            success=False,
             extra={"action": "revoke", "reason": GrantErrorCode.OUT_OF_SCOPE},
         )
         raise GrantRefused(GrantErrorCode.OUT_OF_SCOPE)
@@ -124,7 +149,10 @@ def do_revoke_grant(grant: Grant, *, acting_user: User, reason: str = "") -> Gra
         locked.revoked_by = acting_user
         locked.save(update_fields=["revoked_at", "revoked_by"])
         log_event(
-            AuditEvent.GRANT_REVOKED, acting_user=acting_user, target=locked, reason=reason,
+            AuditEvent.GRANT_REVOKED,
+            acting_user=acting_user,
+            target=locked,
+            reason=reason,
             extra=_grant_summary(
                 locked.user, locked.group, locked.role, locked.organization, locked.include_descendants
             ),

@@ -24,7 +24,8 @@ def _check_school_code(code: str) -> str:
     if SchoolCode.objects.filter(code=code).exists():
         raise ValidationError(
             _("School code %(code)s has already been assigned to a school and is never reused."),
-            code=OrganizationErrorCode.SCHOOL_CODE_TAKEN, params={"code": code},
+            code=OrganizationErrorCode.SCHOOL_CODE_TAKEN,
+            params={"code": code},
         )
     return code
 
@@ -46,8 +47,13 @@ def do_create_organization(
     assigned_on: dt.date | None = None,
 ) -> Organization:
     fields: dict[str, Any] = {
-        "name": name, "short_name": short_name, "kind": kind, "level": level, "region": region,
-        "school_type": school_type, "school_sponsor": school_sponsor,
+        "name": name,
+        "short_name": short_name,
+        "kind": kind,
+        "level": level,
+        "region": region,
+        "school_type": school_type,
+        "school_sponsor": school_sponsor,
         "credit_code": validate_credit_code(credit_code) if credit_code else None,
     }
     if kind == OrganizationKind.SCHOOL:
@@ -71,7 +77,9 @@ def do_create_organization(
             code=org.school_code, organization=org, assigned_on=assigned_on or timezone.localdate()
         )
     log_event(
-        AuditEvent.ORG_CREATED, acting_user=acting_user, target=org,
+        AuditEvent.ORG_CREATED,
+        acting_user=acting_user,
+        target=org,
         extra={"parent_id": parent.pk if parent else None, "kind": kind, "school_code": org.school_code},
     )
     return org
@@ -122,7 +130,9 @@ def do_close_organization(
 
 
 @transaction.atomic
-def do_change_school_code(org: Organization, *, new_code: str, acting_user: User, reason: str) -> Organization:
+def do_change_school_code(
+    org: Organization, *, new_code: str, acting_user: User, reason: str
+) -> Organization:
     """A school that changes category gets a new code; the old one is retired, never reused."""
     locked = Organization.objects.select_for_update().get(pk=org.pk)
     if not locked.is_school:
@@ -137,7 +147,10 @@ def do_change_school_code(org: Organization, *, new_code: str, acting_user: User
     locked.save(update_fields=["school_code", "updated_at"])
     SchoolCode.objects.create(code=new_code, organization=locked, assigned_on=today)
     log_event(
-        AuditEvent.ORG_CHANGED, acting_user=acting_user, target=locked, reason=reason,
+        AuditEvent.ORG_CHANGED,
+        acting_user=acting_user,
+        target=locked,
+        reason=reason,
         changes={"school_code": [old, new_code]},
     )
     return locked

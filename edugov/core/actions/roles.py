@@ -13,7 +13,12 @@ from edugov.core.roles import role_action_problems
 
 @transaction.atomic
 def do_save_role(
-    *, acting_user: User, code: str, name: str, actions: list[str], description: str = "",
+    *,
+    acting_user: User,
+    code: str,
+    name: str,
+    actions: list[str],
+    description: str = "",
     role: Role | None = None,
 ) -> Role:
     """Create or edit a business role. Built-in and operator roles are owned by the code."""
@@ -29,7 +34,9 @@ def do_save_role(
         role.name, role.description, role.actions = name, description, sorted(actions)
         role.save(update_fields=["name", "description", "actions", "updated_at"])
     log_event(
-        AuditEvent.ROLE_CHANGED, acting_user=acting_user, target=role,
+        AuditEvent.ROLE_CHANGED,
+        acting_user=acting_user,
+        target=role,
         changes={"actions": [old_actions, sorted(actions)]},
     )
     return role

@@ -19,7 +19,9 @@ PERSONAL_FIELDS = ("phone", "email")
 def generate_initial_password(length: int = 14) -> str:
     alphabet = string.ascii_letters + string.digits
     while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(length - 2)) + "#" + secrets.choice("23456789")
+        candidate = (
+            "".join(secrets.choice(alphabet) for _ in range(length - 2)) + "#" + secrets.choice("23456789")
+        )
         if any(c.islower() for c in candidate) and any(c.isupper() for c in candidate):
             return candidate
 
@@ -37,8 +39,9 @@ def do_create_user(
     password: str | None = None,
 ) -> User:
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(_("The user name %(username)s is taken."), code="username_taken",
-                              params={"username": username})
+        raise ValidationError(
+            _("The user name %(username)s is taken."), code="username_taken", params={"username": username}
+        )
     user = User(username=username, real_name=real_name, phone=phone, email=email)
     if password:
         validate_password(password, user)
@@ -48,7 +51,10 @@ def do_create_user(
     user.save()
     Membership.objects.create(user=user, organization=organization, position=position, is_primary=True)
     log_event(
-        AuditEvent.USER_CREATED, acting_user=acting_user, target=user, organization=organization,
+        AuditEvent.USER_CREATED,
+        acting_user=acting_user,
+        target=user,
+        organization=organization,
         extra={"position": position},
     )
     return user
@@ -63,7 +69,10 @@ def do_add_membership(
     )
     if created:
         log_event(
-            AuditEvent.MEMBERSHIP_ADDED, acting_user=acting_user, target=user, organization=organization,
+            AuditEvent.MEMBERSHIP_ADDED,
+            acting_user=acting_user,
+            target=user,
+            organization=organization,
             extra={"position": position},
         )
     return membership
@@ -92,8 +101,13 @@ def do_set_user_active(user: User, *, is_active: bool, acting_user: User, reason
         locked.is_active = is_active
         locked.save(update_fields=["is_active"])
         event = AuditEvent.USER_CHANGED if is_active else AuditEvent.USER_DEACTIVATED
-        log_event(event, acting_user=acting_user, target=locked, reason=reason,
-                  changes={"is_active": [not is_active, is_active]})
+        log_event(
+            event,
+            acting_user=acting_user,
+            target=locked,
+            reason=reason,
+            changes={"is_active": [not is_active, is_active]},
+        )
     return locked
 
 
@@ -108,11 +122,15 @@ def do_reset_user_password(user: User, *, acting_user: User) -> str:
     return password
 
 
-def do_view_personal_data(subject: User, *, acting_user: User, fields: tuple[str, ...] = PERSONAL_FIELDS) -> dict[str, str]:
+def do_view_personal_data(
+    subject: User, *, acting_user: User, fields: tuple[str, ...] = PERSONAL_FIELDS
+) -> dict[str, str]:
     """Return personal data in full; every call leaves an audit entry."""
     with transaction.atomic():
         log_event(
-            AuditEvent.PERSONAL_DATA_VIEWED, acting_user=acting_user, target=subject,
+            AuditEvent.PERSONAL_DATA_VIEWED,
+            acting_user=acting_user,
+            target=subject,
             extra={"fields": list(fields)},
         )
     return {field: getattr(subject, field) for field in fields}

@@ -28,14 +28,22 @@ class AuditEntry(models.Model):
     event_type = models.CharField(_("event"), max_length=64, db_index=True)
     success = models.BooleanField(_("succeeded"), default=True)
     acting_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # Kept beside the foreign key so the entry still says who acted if the account is renamed.
     acting_username = models.CharField(_("user name"), max_length=64, blank=True)
     organization = models.ForeignKey(
-        "core.Organization", verbose_name=_("unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "core.Organization",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     target_type = models.CharField(_("object type"), max_length=64, blank=True)
     target_id = models.CharField(_("object id"), max_length=64, blank=True)

@@ -44,7 +44,11 @@ class Organization(MP_Node):
         "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="organizations"
     )
     school_code = models.CharField(
-        _("school code"), max_length=10, unique=True, null=True, blank=True,
+        _("school code"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("10-digit school identification code; never reused."),
     )
     school_type = models.CharField(_("school type (JY/T)"), max_length=3, blank=True)
@@ -90,9 +94,7 @@ class SchoolCode(models.Model):
     """
 
     code = models.CharField(_("school code"), max_length=10, primary_key=True)
-    organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="school_codes"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="school_codes")
     assigned_on = models.DateField(_("assigned on"))
     retired_on = models.DateField(_("retired on"), null=True, blank=True)
     retired_reason = models.CharField(_("reason"), max_length=200, blank=True)

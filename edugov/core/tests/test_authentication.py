@@ -37,7 +37,8 @@ def test_sign_in_and_out_are_audited(client, tree, no_mfa):
     assert client.get(reverse("workspace:home")).status_code == 200
     client.post("/accounts/logout/")
     events = list(AuditEntry.objects.filter(acting_user=user).values_list("event_type", flat=True))
-    assert "auth.login" in events and "auth.logout" in events
+    assert "auth.login" in events
+    assert "auth.logout" in events
 
 
 def test_failed_sign_in_is_audited_without_revealing_the_account(client, tree):
@@ -46,7 +47,9 @@ def test_failed_sign_in_is_audited_without_revealing_the_account(client, tree):
     ghost = _login(client, "no_such_user", "wrong-password-1")
     assert real.status_code == ghost.status_code == 200
     assert _normalise(real.content.decode()) == _normalise(ghost.content.decode())
-    failed = AuditEntry.objects.filter(event_type="auth.login_failed").values_list("acting_username", flat=True)
+    failed = AuditEntry.objects.filter(event_type="auth.login_failed").values_list(
+        "acting_username", flat=True
+    )
     assert set(failed) == {"real_user", "no_such_user"}
 
 
@@ -90,7 +93,12 @@ def test_roles_not_marked_need_no_mfa(client, tree):
 
 
 def test_totp_sign_in_requires_the_code(client, tree):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
+    from allauth.mfa.totp.internal.auth import (
+        TOTP,
+        generate_totp_secret,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
 
     user = make_user("totp_user", unit=tree.tianshan, role="bureau_staff")
     secret = generate_totp_secret()
@@ -100,7 +108,8 @@ def test_totp_sign_in_requires_the_code(client, tree):
     assert response["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
     bad = client.post(reverse("mfa_authenticate"), {"code": "000000"})
-    assert bad.status_code == 200 and "_auth_user_id" not in client.session
+    assert bad.status_code == 200
+    assert "_auth_user_id" not in client.session
     code = f"{hotp_value(secret, next(yield_hotp_counters_from_time())):06d}"
     good = client.post(reverse("mfa_authenticate"), {"code": code})
     assert good.status_code == 302
@@ -123,7 +132,10 @@ def test_idle_session_times_out(client, tree, settings, no_mfa):
 def test_self_sign_up_is_closed(client):
     response = client.get("/accounts/signup/")
     assert "account/signup_closed.html" in [t.name for t in response.templates]
-    response = client.post("/accounts/signup/", {"username": "intruder", "password1": "Aa-123456789", "password2": "Aa-123456789"})
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "intruder", "password1": "Aa-123456789", "password2": "Aa-123456789"},
+    )
     assert not User.objects.filter(username="intruder").exists()
 
 

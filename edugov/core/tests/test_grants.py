@@ -34,8 +34,12 @@ def test_security_admin_grants_inside_own_scope(tree, urumqi_security_admin):
 def test_grant_outside_own_scope_is_refused_and_audited(tree, urumqi_security_admin):
     target = make_user("kashi_staff", unit=tree.kashi_city)
     with pytest.raises(GrantRefused) as excinfo:
-        do_create_grant(user=target, role=role("bureau_staff"), organization=tree.kashi_city,
-                        acting_user=urumqi_security_admin)
+        do_create_grant(
+            user=target,
+            role=role("bureau_staff"),
+            organization=tree.kashi_city,
+            acting_user=urumqi_security_admin,
+        )
     assert excinfo.value.error_code == GrantErrorCode.OUT_OF_SCOPE
     assert not Grant.objects.filter(user=target).exists()
     refused = AuditEntry.objects.get(event_type=AuditEvent.GRANT_REFUSED)
@@ -46,36 +50,51 @@ def test_grant_outside_own_scope_is_refused_and_audited(tree, urumqi_security_ad
 
 def test_nobody_grants_to_themselves(tree, urumqi_security_admin):
     with pytest.raises(GrantRefused) as excinfo:
-        do_create_grant(user=urumqi_security_admin, role=role("auditor"), organization=tree.urumqi,
-                        acting_user=urumqi_security_admin)
+        do_create_grant(
+            user=urumqi_security_admin,
+            role=role("auditor"),
+            organization=tree.urumqi,
+            acting_user=urumqi_security_admin,
+        )
     assert excinfo.value.error_code == GrantErrorCode.SELF_GRANT
 
 
 def test_operator_duties_never_meet_in_one_person(tree, urumqi_security_admin):
     sysadmin = make_user("uq_sys", unit=tree.urumqi, role="system_admin")
     with pytest.raises(GrantRefused) as excinfo:
-        do_create_grant(user=sysadmin, role=role("security_admin"), organization=tree.tianshan,
-                        acting_user=urumqi_security_admin)
+        do_create_grant(
+            user=sysadmin,
+            role=role("security_admin"),
+            organization=tree.tianshan,
+            acting_user=urumqi_security_admin,
+        )
     assert excinfo.value.error_code == GrantErrorCode.OPERATOR_CONFLICT
 
 
 def test_auditor_holds_nothing_else(tree, urumqi_security_admin):
     auditor = make_user("uq_aud", unit=tree.urumqi, role="auditor")
     with pytest.raises(GrantRefused) as excinfo:
-        do_create_grant(user=auditor, role=role("bureau_staff"), organization=tree.urumqi,
-                        acting_user=urumqi_security_admin)
+        do_create_grant(
+            user=auditor,
+            role=role("bureau_staff"),
+            organization=tree.urumqi,
+            acting_user=urumqi_security_admin,
+        )
     assert excinfo.value.error_code == GrantErrorCode.AUDITOR_EXCLUSIVE
     staff = make_user("uq_staff", unit=tree.urumqi, role="bureau_staff")
     with pytest.raises(GrantRefused):
-        do_create_grant(user=staff, role=role("auditor"), organization=tree.urumqi,
-                        acting_user=urumqi_security_admin)
+        do_create_grant(
+            user=staff, role=role("auditor"), organization=tree.urumqi, acting_user=urumqi_security_admin
+        )
 
 
 def test_system_admin_cannot_grant_at_all(tree):
     sysadmin = make_user("root_sys", unit=tree.province, role="system_admin")
     target = make_user("someone", unit=tree.tianshan)
     with pytest.raises(GrantRefused) as excinfo:
-        do_create_grant(user=target, role=role("bureau_staff"), organization=tree.tianshan, acting_user=sysadmin)
+        do_create_grant(
+            user=target, role=role("bureau_staff"), organization=tree.tianshan, acting_user=sysadmin
+        )
     assert excinfo.value.error_code == GrantErrorCode.OUT_OF_SCOPE
 
 

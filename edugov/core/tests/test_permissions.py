@@ -99,5 +99,11 @@ def test_access_user_is_scoped_by_membership(tree):
 def test_subtree_is_one_indexed_prefix_query(tree, django_assert_num_queries):
     with django_assert_num_queries(1) as ctx:
         names = set(Organization.objects.subtree(tree.urumqi).values_list("name", flat=True))
-    assert names == {"乌鲁木齐市教育局", "天山区教育局", "沙依巴克区教育局", "天山区第一小学", "沙依巴克区第一小学"}
+    assert names == {
+        "乌鲁木齐市教育局",
+        "天山区教育局",
+        "沙依巴克区教育局",
+        "天山区第一小学",
+        "沙依巴克区第一小学",
+    }
     assert "LIKE" in ctx.captured_queries[0]["sql"].upper()

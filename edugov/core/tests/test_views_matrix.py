@@ -65,7 +65,9 @@ def test_grant_on_another_unit_gets_not_found(client, tree, objects, no_mfa, nam
 
 @pytest.mark.parametrize("unit", ["tianshan", "urumqi", "province"])
 @pytest.mark.parametrize(("name", "obj", "method", "role"), RESTRICTED)
-def test_grant_on_this_unit_or_an_ancestor_is_allowed(client, tree, objects, no_mfa, name, obj, method, role, unit):
+def test_grant_on_this_unit_or_an_ancestor_is_allowed(
+    client, tree, objects, no_mfa, name, obj, method, role, unit
+):
     client.force_login(make_user("holder", unit=getattr(tree, unit), role=role))
     response = _call(client, name, objects[obj], method)
     assert response.status_code in (200, 302)
@@ -132,7 +134,12 @@ def test_forged_grant_on_foreign_unit_is_refused_and_audited(client, tree, no_mf
     target = make_user("kashi_person", unit=tree.kashi_city)
     response = client.post(
         reverse("workspace:grant_create"),
-        {"username": target.username, "role": Role.objects.get(code="bureau_staff").pk, "organization": tree.kashi_city.pk, "include_descendants": "on"},
+        {
+            "username": target.username,
+            "role": Role.objects.get(code="bureau_staff").pk,
+            "organization": tree.kashi_city.pk,
+            "include_descendants": "on",
+        },
     )
     assert response.status_code == 200
     assert not Grant.objects.filter(user=target).exists()
@@ -142,8 +149,15 @@ def test_forged_grant_on_foreign_unit_is_refused_and_audited(client, tree, no_mf
 def test_create_unit_and_school_code_never_reused(client, tree, no_mfa):
     client.force_login(make_user("ts_admin", unit=tree.tianshan, role="system_admin"))
     url = reverse("workspace:org_create", args=[tree.tianshan.pk])
-    data = {"name": "天山区第二小学", "kind": "school", "level": "school", "region": "650102",
-            "school_code": "2165000001", "school_type": "211", "school_sponsor": "21"}
+    data = {
+        "name": "天山区第二小学",
+        "kind": "school",
+        "level": "school",
+        "region": "650102",
+        "school_code": "2165000001",
+        "school_type": "211",
+        "school_sponsor": "21",
+    }
     response = client.post(url, data)
     assert response.status_code == 200
     assert "2165000001" in response.content.decode()

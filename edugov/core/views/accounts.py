@@ -43,7 +43,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     for subject in page:
         subject.masked_phone = mask_phone(subject.phone)  # type: ignore[attr-defined]
     return render(
-        request, "core/accounts/list.html",
+        request,
+        "core/accounts/list.html",
         {"page": page, "q": q, "can_add": has_permission(request.user, "core.user.add")},
     )
 
@@ -54,13 +55,18 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subject = User.objects.prefetch_related(_memberships_prefetch()).get(pk=subject.pk)
     grants = None
     if has_permission(request.user, "core.grant.view"):
-        grants = Grant.objects.restrict(request.user, "view").active().filter(user=subject).select_related(
-            "role", "organization"
+        grants = (
+            Grant.objects.restrict(request.user, "view")
+            .active()
+            .filter(user=subject)
+            .select_related("role", "organization")
         )
     return render(
-        request, "core/accounts/detail.html",
+        request,
+        "core/accounts/detail.html",
         {
-            "subject": subject, "grants": grants,
+            "subject": subject,
+            "grants": grants,
             "masked": {"phone": mask_phone(subject.phone), "email": mask_email(subject.email)},
             "can_view_personal": _may_on_any_unit(request.user, subject, "core.user.view_personal"),
             "can_change": _may_on_any_unit(request.user, subject, "core.user.change"),
@@ -108,7 +114,9 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_on_any_unit(request.user, subject, "core.user.change"):
         raise Http404(_("Account not found."))
     password = do_reset_user_password(subject, acting_user=request.user)
-    return render(request, "core/accounts/created.html", {"subject": subject, "password": password, "reset": True})
+    return render(
+        request, "core/accounts/created.html", {"subject": subject, "password": password, "reset": True}
+    )
 
 
 @login_required
@@ -118,6 +126,8 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     if subject.pk == request.user.pk or not _may_on_any_unit(request.user, subject, "core.user.deactivate"):
         raise Http404(_("Account not found."))
     active = request.POST.get("active") == "1"
-    do_set_user_active(subject, is_active=active, acting_user=request.user, reason=request.POST.get("reason", ""))
+    do_set_user_active(
+        subject, is_active=active, acting_user=request.user, reason=request.POST.get("reason", "")
+    )
     messages.success(request, _("Account enabled.") if active else _("Account disabled."))
     return redirect("workspace:user_detail", pk=subject.pk)

@@ -22,21 +22,30 @@ from edugov.core.permissions.scopes import has_permission
 def grant_list(request: HttpRequest) -> HttpResponse:
     if not has_permission(request.user, "core.grant.view"):
         raise Http404(_("Grant not found."))
-    qs = Grant.objects.restrict(request.user, "view").active().select_related(
-        "user", "group", "role", "organization", "granted_by"
+    qs = (
+        Grant.objects.restrict(request.user, "view")
+        .active()
+        .select_related("user", "group", "role", "organization", "granted_by")
     )
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(
-            Q(user__username__icontains=q) | Q(user__real_name__icontains=q) | Q(organization__name__icontains=q)
+            Q(user__username__icontains=q)
+            | Q(user__real_name__icontains=q)
+            | Q(organization__name__icontains=q)
         )
     if request.GET.get("role"):
         qs = qs.filter(role__code=request.GET["role"])
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
-        request, "core/grants/list.html",
-        {"page": page, "q": q, "roles": Role.objects.all(),
-         "can_add": has_permission(request.user, "core.grant.add")},
+        request,
+        "core/grants/list.html",
+        {
+            "page": page,
+            "q": q,
+            "roles": Role.objects.all(),
+            "can_add": has_permission(request.user, "core.grant.add"),
+        },
     )
 
 
@@ -47,15 +56,20 @@ def grant_create(request: HttpRequest) -> HttpResponse:
         raise Http404(_("Grant not found."))
     # Offer only the units inside the granter's scope; a forged unit id is refused and audited.
     units = units_with_permission(request.user, "core.grant.add")
-    form = GrantCreateForm(request.POST or None, units=units, initial={"username": request.GET.get("user", "")})
+    form = GrantCreateForm(
+        request.POST or None, units=units, initial={"username": request.GET.get("user", "")}
+    )
     if request.method == "POST":
         form.fields["organization"].queryset = form.fields["organization"].queryset.model.objects.all()
         if form.is_valid():
             data = form.cleaned_data
             try:
                 do_create_grant(
-                    user=form.grantee, role=data["role"], organization=data["organization"],
-                    include_descendants=data["include_descendants"], acting_user=request.user,
+                    user=form.grantee,
+                    role=data["role"],
+                    organization=data["organization"],
+                    include_descendants=data["include_descendants"],
+                    acting_user=request.user,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -83,7 +97,8 @@ def role_list(request: HttpRequest) -> HttpResponse:
     if not has_permission(request.user, "core.role.view"):
         raise Http404(_("Role not found."))
     return render(
-        request, "core/grants/roles.html",
+        request,
+        "core/grants/roles.html",
         {"roles": Role.objects.all(), "can_change": has_permission(request.user, "core.role.change")},
     )
 
@@ -94,7 +109,11 @@ def role_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     role = access_role(request.user, pk, action="change") if pk else None
     if role is None and not has_permission(request.user, "core.role.change"):
         raise Http404(_("Role not found."))
-    initial = {"code": role.code, "name": role.name, "description": role.description, "actions": role.actions} if role else {}
+    initial = (
+        {"code": role.code, "name": role.name, "description": role.description, "actions": role.actions}
+        if role
+        else {}
+    )
     form = RoleForm(request.POST or None, initial=initial)
     if role is not None:
         form.fields["code"].disabled = True
@@ -102,8 +121,12 @@ def role_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         data = form.cleaned_data
         try:
             do_save_role(
-                acting_user=request.user, role=role, code=role.code if role else data["code"], name=data["name"],
-                description=data["description"], actions=data["actions"],
+                acting_user=request.user,
+                role=role,
+                code=role.code if role else data["code"],
+                name=data["name"],
+                description=data["description"],
+                actions=data["actions"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)

@@ -37,9 +37,15 @@ def org_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(is_active=True)
     page = Paginator(qs.order_by("path"), 50).get_page(request.GET.get("page"))
     return render(
-        request, "core/organizations/list.html",
-        {"page": page, "q": q, "kind": kind, "kinds": OrganizationKind.choices,
-         "min_depth_neg": -min((o.depth for o in page), default=1)},
+        request,
+        "core/organizations/list.html",
+        {
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "kinds": OrganizationKind.choices,
+            "min_depth_neg": -min((o.depth for o in page), default=1),
+        },
     )
 
 
@@ -47,9 +53,11 @@ def org_list(request: HttpRequest) -> HttpResponse:
 def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk)
     user = request.user
-    children = Organization.objects.restrict(user, "view").filter(
-        path__startswith=org.path, depth=org.depth + 1
-    ).select_related("region")
+    children = (
+        Organization.objects.restrict(user, "view")
+        .filter(path__startswith=org.path, depth=org.depth + 1)
+        .select_related("region")
+    )
     ancestors = Organization.objects.restrict(user, "view").filter(
         path__in=[org.path[: i * Organization.steplen] for i in range(1, org.depth)]
     )
@@ -59,9 +67,14 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if has_permission(user, "core.grant.view", org):
         grants = Grant.objects.active().filter(organization=org).select_related("user", "group", "role")
     return render(
-        request, "core/organizations/detail.html",
+        request,
+        "core/organizations/detail.html",
         {
-            "org": org, "children": children, "ancestors": ancestors, "members": members, "grants": grants,
+            "org": org,
+            "children": children,
+            "ancestors": ancestors,
+            "members": members,
+            "grants": grants,
             "school_codes": org.school_codes.all() if org.is_school else None,
             "can_add": has_permission(user, "core.organization.add", org),
             "can_change": has_permission(user, "core.organization.change", org),
@@ -79,10 +92,17 @@ def org_create(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             org = do_create_organization(
-                parent=parent, acting_user=request.user, name=data["name"], short_name=data["short_name"],
-                kind=data["kind"], level=data["level"], region=data["region"],
-                school_code=data["school_code"] or None, school_type=data["school_type"],
-                school_sponsor=data["school_sponsor"], credit_code=data["credit_code"] or None,
+                parent=parent,
+                acting_user=request.user,
+                name=data["name"],
+                short_name=data["short_name"],
+                kind=data["kind"],
+                level=data["level"],
+                region=data["region"],
+                school_code=data["school_code"] or None,
+                school_type=data["school_type"],
+                school_sponsor=data["school_sponsor"],
+                credit_code=data["credit_code"] or None,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -100,7 +120,8 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             do_change_organization(
-                org, acting_user=request.user,
+                org,
+                acting_user=request.user,
                 **{f: form.cleaned_data[f] for f in form.Meta.fields},
             )
         except ValidationError as exc:

@@ -21,7 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
     grants = user_grants(user)  # type: ignore[arg-type]
     visible_units = Organization.objects.restrict(user, "view").filter(is_active=True)
     return render(
-        request, "workspace/home.html",
+        request,
+        "workspace/home.html",
         {
             "unit": unit,
             "grants": grants,
@@ -45,7 +46,9 @@ def switch_unit(request: HttpRequest) -> HttpResponse:
         unit_id = int(request.POST.get("unit", ""))
     except ValueError:
         unit_id = 0
-    membership = request.user.memberships.filter(organization_id=unit_id).select_related("organization").first()
+    membership = (
+        request.user.memberships.filter(organization_id=unit_id).select_related("organization").first()
+    )
     if membership is None:
         messages.error(request, _("You are not a member of that unit."))
     else:

@@ -45,19 +45,38 @@ def build_tree() -> Tree:
     xj = _region("650000", "新疆维吾尔自治区", "province")
     province = unit(None, "新疆维吾尔自治区教育厅", "bureau", "province", xj)
     office = unit(province, "办公室", "department", "province", xj)
-    urumqi = unit(province, "乌鲁木齐市教育局", "bureau", "prefecture", _region("650100", "乌鲁木齐市", "prefecture"))
+    urumqi = unit(
+        province, "乌鲁木齐市教育局", "bureau", "prefecture", _region("650100", "乌鲁木齐市", "prefecture")
+    )
     tianshan = unit(urumqi, "天山区教育局", "bureau", "county", _region("650102", "天山区", "county"))
-    shayibake = unit(urumqi, "沙依巴克区教育局", "bureau", "county", _region("650103", "沙依巴克区", "county"))
-    kashgar = unit(province, "喀什地区教育局", "bureau", "prefecture", _region("653100", "喀什地区", "prefecture"))
+    shayibake = unit(
+        urumqi, "沙依巴克区教育局", "bureau", "county", _region("650103", "沙依巴克区", "county")
+    )
+    kashgar = unit(
+        province, "喀什地区教育局", "bureau", "prefecture", _region("653100", "喀什地区", "prefecture")
+    )
     kashi_city = unit(kashgar, "喀什市教育局", "bureau", "county", _region("653101", "喀什市", "county"))
 
     def school(parent: Any, name: str, code: str) -> Any:
-        return unit(parent, name, "school", "school", parent.region, school_code=code,
-                    school_type="211", school_sponsor="21")
+        return unit(
+            parent,
+            name,
+            "school",
+            "school",
+            parent.region,
+            school_code=code,
+            school_type="211",
+            school_sponsor="21",
+        )
 
     return Tree(
-        province=province, office=office, urumqi=urumqi, tianshan=tianshan, shayibake=shayibake,
-        kashgar=kashgar, kashi_city=kashi_city,
+        province=province,
+        office=office,
+        urumqi=urumqi,
+        tianshan=tianshan,
+        shayibake=shayibake,
+        kashgar=kashgar,
+        kashi_city=kashi_city,
         school_tianshan=school(tianshan, "天山区第一小学", "2165000001"),
         school_shayibake=school(shayibake, "沙依巴克区第一小学", "2165000002"),
         school_kashi=school(kashi_city, "喀什市第一小学", "2165000003"),
@@ -65,8 +84,13 @@ def build_tree() -> Tree:
 
 
 def make_user(
-    username: str, *, unit: Any = None, role: str | None = None, include_descendants: bool = True,
-    phone: str = "", position: str = "",
+    username: str,
+    *,
+    unit: Any = None,
+    role: str | None = None,
+    include_descendants: bool = True,
+    phone: str = "",
+    position: str = "",
 ) -> Any:
     """A user, member of ``unit``, holding the built-in ``role`` there (granted by the system)."""
     from edugov.core.models import Grant, Membership, Role, User
@@ -76,7 +100,10 @@ def make_user(
         Membership.objects.create(user=user, organization=unit, position=position, is_primary=True)
     if role is not None:
         Grant.objects.create(
-            user=user, role=Role.objects.get(code=role), organization=unit, include_descendants=include_descendants
+            user=user,
+            role=Role.objects.get(code=role),
+            organization=unit,
+            include_descendants=include_descendants,
         )
     return user
 

@@ -27,7 +27,9 @@ class Command(BaseCommand):
                 f"{counts['departments']} departments, {counts['schools']} schools."
             )
         else:
-            self.stdout.write(f"Demo province already present ({counts['schools']} schools); nothing changed.")
+            self.stdout.write(
+                f"Demo province already present ({counts['schools']} schools); nothing changed."
+            )
         text = format_logins(result.logins, url=url)
         path = settings.VAR_DIR / "demo-logins.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
