@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from edugov.core.models import Code
 from edugov.core.validators import (
@@ -29,6 +30,13 @@ from edugov.core.validators import (
 
 TODAY = datetime.date(2026, 11, 20)
 CATEGORIES = {"11", "21", "22", "31", "32", "33", "34", "35", "36", "37", "41", "42", "51", "91", "92", "93"}
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Assertions read the English msgids; the default language is Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def _known(code: str) -> bool:
