@@ -68,10 +68,11 @@ def test_start_on_saturday_does_not_count_the_start_or_an_extra_day():
     result = add_working_days(D(2026, 3, 7), 1)
 
     assert result.result == D(2026, 3, 9)
-    assert [(s.date, s.counted, str(s.reason)) for s in result.steps] == [
-        (D(2026, 3, 8), False, "weekend"),
-        (D(2026, 3, 9), True, "working day"),
-    ]
+    with translation.override("zh-hans"):
+        assert [(s.date, s.counted, str(s.reason)) for s in result.steps] == [
+            (D(2026, 3, 8), False, "周末"),
+            (D(2026, 3, 9), True, "工作日"),
+        ]
 
 
 def test_makeup_sunday_counts():
