@@ -14,7 +14,7 @@ from edugov.core.audit import AuditEvent, log_event
 from edugov.core.choices import OrganizationKind
 from edugov.core.error_codes import OrganizationErrorCode
 from edugov.core.models import Organization, Region, SchoolCode, User
-from edugov.core.validators import validate_credit_code, validate_school_code
+from edugov.core.validators import validate_code, validate_credit_code, validate_school_code
 
 EDITABLE_FIELDS = ("name", "short_name", "region", "school_type", "school_sponsor", "credit_code")
 
@@ -56,6 +56,10 @@ def do_create_organization(
         "school_sponsor": school_sponsor,
         "credit_code": validate_credit_code(credit_code) if credit_code else None,
     }
+    if school_type:
+        validate_code("school_type", school_type, field_label=_("School type (JY/T)"))
+    if school_sponsor:
+        validate_code("school_sponsor", school_sponsor, field_label=_("Sponsorship (办别)"))
     if kind == OrganizationKind.SCHOOL:
         if not school_code:
             raise ValidationError(

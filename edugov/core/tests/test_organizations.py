@@ -99,3 +99,19 @@ def test_credit_code_is_validated(tree):
         credit_code="91350100M000100Y43",
     )
     assert org.credit_code == "91350100M000100Y43"
+
+
+def test_school_type_and_sponsorship_come_from_the_code_tables(tree):
+    with pytest.raises(ValidationError) as excinfo:
+        do_create_organization(
+            parent=tree.tianshan,
+            name="未知类型学校",
+            kind="school",
+            level="school",
+            region=tree.tianshan.region,
+            acting_user=None,
+            school_code="2165000088",
+            school_type="999",
+        )
+    assert excinfo.value.code == "unknown_code"
+    assert not SchoolCode.objects.filter(code="2165000088").exists()
