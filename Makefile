@@ -34,7 +34,7 @@ demo: venv
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py populate_demo --scale $(SCALE)
+	$(PY) manage.py populate_demo --scale $(SCALE) --url http://$(HOST):$(PORT)/
 	$(PY) manage.py run_node --host $(HOST) --port $(PORT)
 
 serve: venv
