@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from edugov.core.models import Grant, Organization, Role, User
-from edugov.core.permissions.scopes import has_permission, scope_q
+from edugov.core.permissions.scopes import has_permission, has_root_permission, scope_q
 
 
 def access_organization(user: Any, organization_id: Any, *, action: str = "view") -> Organization:
@@ -43,8 +43,13 @@ def access_grant(user: Any, grant_id: Any, *, action: str = "view") -> Grant:
 
 
 def access_role(user: Any, role_id: Any, *, action: str = "view") -> Role:
-    """Roles are not owned by a unit: holding the action anywhere is enough."""
-    if not has_permission(user, f"core.role.{action}"):
+    """Roles are shared by the whole node: view needs the action anywhere, change needs it at the root."""
+    allowed = (
+        has_permission(user, "core.role.view")
+        if action == "view"
+        else has_root_permission(user, f"core.role.{action}")
+    )
+    if not allowed:
         raise Http404(_("Role not found."))
     try:
         return Role.objects.get(pk=int(role_id))

@@ -378,10 +378,10 @@ class CalendarScheduleTodo(TodoProvider):
 
     def items(self, user: Any, unit: Any, limit: int = 50) -> list[Todo]:
         from edugov.core.models import CalendarYear
-        from edugov.core.permissions.scopes import has_permission
+        from edugov.core.permissions.scopes import has_root_permission
 
         today = timezone.localdate()
-        if today.month < 11 or limit < 1 or not has_permission(user, "core.calendarday.change"):
+        if today.month < 11 or limit < 1 or not has_root_permission(user, "core.calendarday.change"):
             return []
         year = today.year + 1
         if CalendarYear.objects.filter(jurisdiction=Jurisdiction.NATIONAL, year=year).exists():

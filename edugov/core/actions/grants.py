@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,10 +43,16 @@ class GrantRefused(ValidationError):
 
 
 def _holder_grants(user: User | None, group: Group | None) -> list[Grant]:
+    """Grants the grantee already holds, directly or through groups.
+
+    For a group, that is every grant any of its members holds: a role granted to the
+    group reaches each of them.
+    """
     qs = Grant.objects.active().select_related("role")
     if user is not None:
-        return list(qs.filter(user=user))
-    return list(qs.filter(group=group))
+        return list(qs.filter(Q(user=user) | Q(group__in=user.groups.all())))
+    members = User.objects.filter(groups=group)
+    return list(qs.filter(Q(group=group) | Q(user__in=members) | Q(group__user__in=members)).distinct())
 
 
 def grant_refusal(

@@ -126,3 +126,16 @@ def role_codes(user: User) -> set[str]:
     if not user.is_authenticated:
         return set()
     return {e.role_code for e in user_grants(user)}
+
+
+def has_root_permission(user: User, permission: str) -> bool:
+    """Whether the user holds ``permission`` over a whole tree (a root unit and everything below).
+
+    Data that is not owned by one unit (role definitions, the national work calendar)
+    may only be changed from the top of the tree, never from a county.
+    """
+    from edugov.core.models import Organization
+
+    return any(
+        e.include_descendants and len(e.path) == Organization.steplen for e in entries_for(user, permission)
+    )

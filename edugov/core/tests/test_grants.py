@@ -124,3 +124,31 @@ def test_business_role_may_not_carry_operator_actions():
     assert role_action_problems("business", ["core.grant.add"])
     assert role_action_problems("business", ["core.auditentry.view"])
     assert role_action_problems("business", ["core.organization.view"]) == []
+
+
+def test_operator_role_held_through_a_group_still_counts(tree, urumqi_security_admin):
+    from django.contrib.auth.models import Group
+
+    operators = Group.objects.create(name="天山区运维组")
+    Grant.objects.create(group=operators, role=role("system_admin"), organization=tree.tianshan)
+    person = make_user("ts_ops", unit=tree.tianshan)
+    person.groups.add(operators)
+    with pytest.raises(GrantRefused) as excinfo:
+        do_create_grant(
+            user=person, role=role("auditor"), organization=tree.tianshan, acting_user=urumqi_security_admin
+        )
+    assert excinfo.value.error_code == GrantErrorCode.AUDITOR_EXCLUSIVE
+
+
+def test_group_grant_is_checked_against_every_member(tree, urumqi_security_admin):
+    from django.contrib.auth.models import Group
+
+    reviewers = Group.objects.create(name="审核组")
+    make_user("member_auditor", unit=tree.tianshan, role="auditor").groups.add(reviewers)
+    with pytest.raises(GrantRefused):
+        do_create_grant(
+            group=reviewers,
+            role=role("bureau_staff"),
+            organization=tree.tianshan,
+            acting_user=urumqi_security_admin,
+        )

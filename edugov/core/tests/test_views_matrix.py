@@ -165,3 +165,29 @@ def test_create_unit_and_school_code_never_reused(client, tree, no_mfa):
     response = client.post(url, data | {"school_code": "2165000009"})
     assert response.status_code == 302
     assert Organization.objects.get(name="天山区第二小学").school_code == "2165000009"
+
+
+def test_roles_are_edited_only_from_the_top_of_the_tree(client, tree, no_mfa):
+    client.force_login(make_user("county_sec", unit=tree.tianshan, role="security_admin"))
+    assert client.get(reverse("workspace:role_create")).status_code == 404
+    assert client.get(reverse("workspace:role_list")).status_code == 200
+    client.force_login(make_user("root_sec", unit=tree.province, role="security_admin"))
+    response = client.post(
+        reverse("workspace:role_create"),
+        {"code": "inspector", "name": "督学", "actions": ["core.organization.view"]},
+    )
+    assert response.status_code == 302
+    assert Role.objects.get(code="inspector").actions == ["core.organization.view"]
+    refused = client.post(
+        reverse("workspace:role_create"),
+        {"code": "sneaky", "name": "x", "actions": ["core.organization.view", "core.auditentry.view"]},
+    )
+    assert refused.status_code == 200
+    assert not Role.objects.filter(code="sneaky").exists()
+
+
+def test_national_calendar_is_edited_only_from_the_top_of_the_tree(client, tree, no_mfa):
+    client.force_login(make_user("county_sys", unit=tree.tianshan, role="system_admin"))
+    assert client.get(reverse("workspace:calendar_day_add")).status_code == 404
+    client.force_login(make_user("root_sys", unit=tree.province, role="system_admin"))
+    assert client.get(reverse("workspace:calendar_day_add")).status_code == 200

@@ -30,7 +30,7 @@ from edugov.core.actions.calendar import do_delete_calendar_day, do_mark_calenda
 from edugov.core.calendar import DayStep, add_working_days, year_days
 from edugov.core.choices import CalendarDayKind, Jurisdiction
 from edugov.core.models import CalendarDay, CalendarYear
-from edugov.core.permissions.scopes import has_permission
+from edugov.core.permissions.scopes import has_root_permission
 
 EDIT_PERMISSION = "core.calendarday.change"
 MIN_YEAR, MAX_YEAR = 2000, 2099
@@ -129,7 +129,7 @@ def _editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_permission(request.user, EDIT_PERMISSION):  # type: ignore[arg-type]
+        if not has_root_permission(request.user, EDIT_PERMISSION):  # type: ignore[arg-type]
             raise Http404(_("Calendar day not found."))
         return view(request, *args, **kwargs)
 
@@ -190,7 +190,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         "updated_by"
     )
     coverage = {row.jurisdiction: row for row in CalendarYear.objects.filter(year=year)}
-    can_edit = has_permission(request.user, EDIT_PERMISSION)  # type: ignore[arg-type]
+    can_edit = has_root_permission(request.user, EDIT_PERMISSION)  # type: ignore[arg-type]
     context = {
         "year": year,
         "jurisdiction": jurisdiction,

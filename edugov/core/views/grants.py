@@ -15,7 +15,7 @@ from edugov.core.actions.grants import do_create_grant, do_revoke_grant
 from edugov.core.actions.roles import do_save_role
 from edugov.core.forms import GrantCreateForm, RoleForm
 from edugov.core.models import Grant, Role
-from edugov.core.permissions.scopes import has_permission
+from edugov.core.permissions.scopes import has_permission, has_root_permission
 
 
 @login_required
@@ -99,7 +99,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/grants/roles.html",
-        {"roles": Role.objects.all(), "can_change": has_permission(request.user, "core.role.change")},
+        {"roles": Role.objects.all(), "can_change": has_root_permission(request.user, "core.role.change")},
     )
 
 
@@ -107,7 +107,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def role_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     role = access_role(request.user, pk, action="change") if pk else None
-    if role is None and not has_permission(request.user, "core.role.change"):
+    if role is None and not has_root_permission(request.user, "core.role.change"):
         raise Http404(_("Role not found."))
     initial = (
         {"code": role.code, "name": role.name, "description": role.description, "actions": role.actions}
