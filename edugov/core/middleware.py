@@ -50,10 +50,30 @@ def user_has_mfa(user) -> bool:  # type: ignore[no-untyped-def]
     ).exists()
 
 
+ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+
+
+class RequirePasswordChangeMiddleware:
+    """A one-time password issued by an administrator is replaced at the first sign-in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "password_must_change", False)
+            and not request.path.startswith(ALLOWED_PREFIXES)
+        ):
+            return redirect("account_change_password")
+        return self.get_response(request)
+
+
 class RequireMfaMiddleware:
     """Holders of the roles that settings mark must set up a second factor first."""
 
-    allowed_prefixes = ("/accounts/", "/static/", "/i18n/", "/healthz")
+    allowed_prefixes = ALLOWED_PREFIXES
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

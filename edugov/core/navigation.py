@@ -1,6 +1,6 @@
 """Workspace navigation: apps register items; each request sees only what it may use.
 
-    register_nav_item("admin", _("Units"), "workspace:org_list", permission="core.organization.view")
+    register_nav_item("organisation", _("Units"), "workspace:org_list", permission="core.organization.view")
 
 An item shows when the user holds ``permission`` anywhere (or ``check(request)`` is true).
 """

@@ -38,11 +38,19 @@ def audit_locked_out(sender: Any, request: Any, username: str | None = None, **k
 
 @receiver(account_signals.password_changed, dispatch_uid="edugov_audit_password_changed")
 def audit_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    _clear_password_must_change(user)
     log_event(AuditEvent.PASSWORD_CHANGED, acting_user=user, target=user)
+
+
+def _clear_password_must_change(user: Any) -> None:
+    if user.password_must_change:
+        user.password_must_change = False
+        user.save(update_fields=["password_must_change"])
 
 
 @receiver(account_signals.password_reset, dispatch_uid="edugov_audit_password_reset")
 def audit_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    _clear_password_must_change(user)
     log_event(AuditEvent.PASSWORD_RESET, acting_user=user, target=user)
 
 

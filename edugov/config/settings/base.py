@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "edugov.platform.middleware.RequestIdMiddleware",
     "edugov.core.middleware.CurrentUnitMiddleware",
+    "edugov.core.middleware.RequirePasswordChangeMiddleware",
     "edugov.core.middleware.RequireMfaMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -220,6 +221,11 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "edugov@localhost")
 
 # --- edugov -----------------------------------------------------------------
+# How many reverse proxies (nginx, a load balancer) sit in front of the node. With 0 the
+# client address is REMOTE_ADDR and forwarded headers are ignored, because anyone could
+# forge them; behind nginx set 1 so the address comes from X-Forwarded-For.
+EDUGOV_TRUSTED_PROXY_COUNT = env.get_int("EDUGOV_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = EDUGOV_TRUSTED_PROXY_COUNT
 # Key that protects the audit chain against an attacker who can rewrite the whole table
 # and recompute plain hashes: each entry's hash is an HMAC-SM3 keyed with this value.
 EDUGOV_AUDIT_HMAC_KEY = env.get_str("EDUGOV_AUDIT_HMAC_KEY", "")

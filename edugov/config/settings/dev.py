@@ -4,7 +4,8 @@ from edugov.config import env
 from edugov.config.settings.base import *  # noqa: F403
 from edugov.config.settings.base import INSTALLED_APPS, VAR_DIR
 
-DEBUG = env.get_bool("DEBUG", True)
+# Off by default: `make demo HOST=0.0.0.0` must not show debug pages to the network.
+DEBUG = env.get_bool("DEBUG", False)
 SECRET_KEY = env.get_str("SECRET_KEY") or env.get_or_create_local_secret(VAR_DIR / "secret_key")
 EDUGOV_AUDIT_HMAC_KEY = env.get_str("EDUGOV_AUDIT_HMAC_KEY") or env.get_or_create_local_secret(
     VAR_DIR / "audit_key"

@@ -29,10 +29,14 @@ CSRF_COOKIE_NAME = "__Secure-csrftoken"
 # Production sends real mail: SMTP unless EDUGOV_MAIL_BACKEND names another backend
 # (base defaults to the console backend, which `check --deploy` rejects).
 MAILERS = {
-    "default": {"BACKEND": env.get_str("EDUGOV_MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")}
+    "default": {
+        "BACKEND": env.get_str("EDUGOV_MAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "OPTIONS": {
+            "host": env.get_str("EDUGOV_SMTP_HOST", "localhost"),
+            "port": env.get_int("EDUGOV_SMTP_PORT", 25),
+            "username": env.get_str("EDUGOV_SMTP_USER"),
+            "password": env.get_str("EDUGOV_SMTP_PASSWORD"),
+            "use_tls": env.get_bool("EDUGOV_SMTP_USE_TLS", False),
+        },
+    }
 }
-
-# axes.W006 wants the IP address among the lockout parameters. Locking by IP would lock
-# out a whole school or bureau behind one NAT address, so the lock keys on the user name
-# only (see base.py); failed logins per IP are throttled by ACCOUNT_RATE_LIMITS instead.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -117,7 +117,8 @@ def do_reset_user_password(user: User, *, acting_user: User) -> str:
     password = generate_initial_password()
     locked = User.objects.select_for_update().get(pk=user.pk)
     locked.set_password(password)
-    locked.save(update_fields=["password"])
+    locked.password_must_change = True
+    locked.save(update_fields=["password", "password_must_change"])
     log_event(AuditEvent.PASSWORD_RESET, acting_user=acting_user, target=locked, extra={"by_admin": True})
     return password
 

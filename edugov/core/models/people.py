@@ -32,6 +32,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    password_must_change = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an administrator issues a one-time password."),
+    )
     is_staff = models.BooleanField(default=False, help_text="Unused: edugov has no Django admin.")
     date_joined = models.DateTimeField(_("created"), default=timezone.now)
 

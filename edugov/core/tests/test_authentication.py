@@ -148,3 +148,40 @@ def test_password_change_is_audited(client, tree, no_mfa):
     )
     assert response.status_code == 302
     assert AuditEntry.objects.filter(event_type="auth.password_changed", acting_user=user).exists()
+
+
+def test_issued_password_must_be_changed_at_first_sign_in(client, tree, no_mfa):
+    from edugov.core.actions.users import do_reset_user_password
+
+    admin = make_user("ts_sys_admin", unit=tree.tianshan, role="system_admin")
+    user = make_user("new_staff", unit=tree.tianshan, role="bureau_staff")
+    one_time = do_reset_user_password(user, acting_user=admin)
+    assert _login(client, "new_staff", one_time).status_code == 302
+    response = client.get(reverse("workspace:home"))
+    assert response["Location"] == reverse("account_change_password")
+    client.post(
+        reverse("account_change_password"),
+        {"oldpassword": one_time, "password1": "Fresh-Secret-2026!", "password2": "Fresh-Secret-2026!"},
+    )
+    assert client.get(reverse("workspace:home")).status_code == 200
+    user.refresh_from_db()
+    assert user.password_must_change is False
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [(0, "203.0.113.9", "127.0.0.1"), (1, "198.51.100.7, 203.0.113.9", "203.0.113.9")],
+)
+def test_client_address_trusts_only_configured_proxies(client, tree, settings, proxies, forwarded, expected):
+    settings.EDUGOV_TRUSTED_PROXY_COUNT = proxies
+    make_user("addr_user", unit=tree.tianshan)
+    client.post(
+        LOGIN,
+        {"login": "addr_user", "password": "bad-password-1"},
+        HTTP_X_FORWARDED_FOR=forwarded,
+        HTTP_X_REQUEST_ID="<script>",
+    )
+    entry = AuditEntry.objects.filter(event_type="auth.login_failed").latest("seq")
+    assert entry.ip_address == expected
+    assert entry.request_id != "<script>"
+    assert len(entry.request_id) == 32

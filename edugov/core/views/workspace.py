@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from edugov.core.audit import AuditEvent, log_event
 from edugov.core.middleware import UNIT_SESSION_KEY
 from edugov.core.models import Organization
 from edugov.core.permissions.scopes import user_grants
@@ -53,6 +54,7 @@ def switch_unit(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("You are not a member of that unit."))
     else:
         request.session[UNIT_SESSION_KEY] = membership.organization_id
+        log_event(AuditEvent.UNIT_SWITCHED, acting_user=request.user, target=membership.organization)
         messages.success(request, _("Now working for %(unit)s.") % {"unit": membership.organization.name})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
