@@ -50,41 +50,42 @@ def user_has_mfa(user) -> bool:  # type: ignore[no-untyped-def]
     ).exists()
 
 
-ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+class AccountPolicyMiddleware:
+    """Send a signed-in user to ``redirect_to`` until they meet a policy.
+
+    Paths under the account pages, static files and the language switch stay open so
+    the user can fix what the policy asks for.
+    """
+
+    open_prefixes = ("/accounts/", "/static/", "/i18n/", "/healthz")
+    redirect_to = ""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(self.open_prefixes) and self.violated(user):
+            return redirect(self.redirect_to)
+        return self.get_response(request)
+
+    def violated(self, user) -> bool:  # type: ignore[no-untyped-def]
+        raise NotImplementedError
 
 
-class RequirePasswordChangeMiddleware:
+class RequirePasswordChangeMiddleware(AccountPolicyMiddleware):
     """A one-time password issued by an administrator is replaced at the first sign-in."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    redirect_to = "account_change_password"
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and getattr(user, "password_must_change", False)
-            and not request.path.startswith(ALLOWED_PREFIXES)
-        ):
-            return redirect("account_change_password")
-        return self.get_response(request)
+    def violated(self, user) -> bool:  # type: ignore[no-untyped-def]
+        return bool(getattr(user, "password_must_change", False))
 
 
-class RequireMfaMiddleware:
+class RequireMfaMiddleware(AccountPolicyMiddleware):
     """Holders of the roles that settings mark must set up a second factor first."""
 
-    allowed_prefixes = ALLOWED_PREFIXES
+    redirect_to = "mfa_activate_totp"
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(self.allowed_prefixes)
-            and user_needs_mfa(user)
-            and not user_has_mfa(user)
-        ):
-            return redirect("mfa_activate_totp")
-        return self.get_response(request)
+    def violated(self, user) -> bool:  # type: ignore[no-untyped-def]
+        return user_needs_mfa(user) and not user_has_mfa(user)
