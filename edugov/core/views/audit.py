@@ -258,7 +258,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Every field of one entry, with its details pretty-printed and its hash rechecked."""
     entries = audit_entries_for(request.user).select_related("acting_user", "organization")  # type: ignore[arg-type]
-    entry = get_object_or_404(entries, pk=pk)
+    entry = get_object_or_404(entries, pk=pk)  # scoped: entries is audit_entries_for(user)
     details = dict(entry.extra_data) if isinstance(entry.extra_data, dict) else {"value": entry.extra_data}
     changes = details.pop("changes", None)
     context = {

@@ -139,7 +139,7 @@ def _editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 def _access_calendar_day(pk: int) -> CalendarDay:
     """A calendar day by id, or 404 (callers have already checked the edit permission)."""
     try:
-        return CalendarDay.objects.get(pk=pk)
+        return CalendarDay.objects.get(pk=pk)  # scoped: the edit permission is checked by the decorator
     except CalendarDay.DoesNotExist:
         raise Http404(_("Calendar day not found.")) from None
 

@@ -46,7 +46,7 @@ def _depths(codes: list[Code]) -> dict[str, int]:
 @require_GET
 def code_table_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One code table with all its codes, category rows and flags."""
-    table = get_object_or_404(CodeTable, slug=slug)
+    table = get_object_or_404(CodeTable, slug=slug)  # scoped: code tables are public reference data
     codes = list(table.codes.order_by("sort_order", "code"))
     depths = _depths(codes)
     rows = [(code, depths[code.code]) for code in codes]

@@ -116,7 +116,8 @@ def org_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = access_organization(request.user, pk, action="change")
-    form = OrganizationEditForm(request.POST or None, instance=Organization.objects.get(pk=org.pk))
+    instance = Organization.objects.get(pk=org.pk)  # scoped: org came from access_organization
+    form = OrganizationEditForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             do_change_organization(
