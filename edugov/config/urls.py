@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 
 from edugov.core.views import public
@@ -10,6 +9,3 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", public.healthz, name="healthz"),
 ]
-
-if "edugov.devtools" in settings.INSTALLED_APPS:
-    urlpatterns.append(path("dev/", include(("edugov.devtools.urls", "devtools"))))

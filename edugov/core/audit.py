@@ -13,6 +13,7 @@ import hmac
 import ipaddress
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from edugov.platform.context import get_request_context
@@ -225,6 +226,26 @@ def verify_chain(batch_size: int = 2000) -> Iterator[ChainProblem]:
             f"the chain ends at #{last_seq} but its head records #{head.last_seq}: "
             "the newest entries were deleted or replaced",
         )
+
+
+@contextmanager
+def chain_snapshot() -> Iterator[None]:
+    """Let a verification and its summary read one consistent state of the log.
+
+    ``verify_chain`` is already safe against concurrent appends (it stops at the head it
+    read first); this only keeps the summary printed afterwards in step with the walk.
+    On PostgreSQL that is a read-only REPEATABLE READ transaction, which blocks nobody.
+    On SQLite a transaction would take the database's single write lock (edugov uses
+    IMMEDIATE transactions) and stall every sign-in for the length of the walk, so no
+    transaction is opened there: WAL readers never block writers.
+    """
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def fingerprint() -> str:

@@ -12,11 +12,16 @@ from edugov.core.permissions.scopes import role_codes
 UNIT_SESSION_KEY = "edugov_unit_id"
 
 
-def _current_unit(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _memberships(request: HttpRequest) -> list:  # type: ignore[type-arg]
+    """The user's memberships with their units, loaded once per request."""
     user = request.user
     if not user.is_authenticated:
-        return None
-    memberships = list(user.memberships.select_related("organization").order_by("-is_primary", "pk"))
+        return []
+    return list(user.memberships.select_related("organization").order_by("-is_primary", "pk"))
+
+
+def _current_unit(request: HttpRequest):  # type: ignore[no-untyped-def]
+    memberships = request.unit_memberships  # type: ignore[attr-defined]
     if not memberships:
         return None
     chosen = request.session.get(UNIT_SESSION_KEY)
@@ -27,12 +32,16 @@ def _current_unit(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 class CurrentUnitMiddleware:
-    """``request.current_unit``: the unit a person in several units is working for now."""
+    """``request.current_unit``: the unit a person in several units is working for now.
+
+    ``request.unit_memberships`` holds the memberships it was chosen from (for the switcher).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.unit_memberships = SimpleLazyObject(lambda: _memberships(request))  # type: ignore[attr-defined]
         request.current_unit = SimpleLazyObject(lambda: _current_unit(request))  # type: ignore[attr-defined]
         return self.get_response(request)
 

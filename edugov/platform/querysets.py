@@ -9,7 +9,7 @@ only rows whose owning organisation lies inside one of the user's grants for
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 
@@ -40,9 +40,3 @@ class RestrictedQuerySet(models.QuerySet):
             # The scope runs through a to-many relation: filter by id to avoid duplicate rows.
             return self.filter(pk__in=self.model._default_manager.filter(q).values("pk"))
         return self.filter(q)
-
-    def restrict_any(self, user: Any, actions: list[str]) -> Self:
-        result = self.none()
-        for action in actions:
-            result = result | self.restrict(user, action)
-        return result

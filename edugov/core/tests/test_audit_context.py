@@ -22,3 +22,14 @@ def test_addresses_are_normalised_before_hashing(raw, stored):
     assert entry.ip_address == stored
     assert entry.request_id == "r" * 64
     assert list(verify_chain()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verification_takes_no_write_lock_on_sqlite():
+    from django.db import connection
+
+    from edugov.core.audit import chain_snapshot
+
+    with chain_snapshot():
+        # SQLite's IMMEDIATE transactions would lock out every writer for the whole walk.
+        assert connection.in_atomic_block is (connection.vendor == "postgresql")

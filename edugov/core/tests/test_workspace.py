@@ -74,3 +74,18 @@ def test_english_is_available(client, tree):
     page = client.get(reverse("workspace:home")).content.decode()
     assert 'lang="en"' in page
     assert "My to-dos" in page
+
+
+def test_memberships_are_loaded_once_per_page(client, tree, no_mfa):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user("many_units", unit=tree.tianshan, role="bureau_staff")
+    for unit in (tree.school_tianshan, tree.shayibake, tree.school_shayibake):
+        Membership.objects.create(user=user, organization=unit, position="兼职")
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("workspace:home")).content.decode()
+    assert "沙依巴克区第一小学" in page  # offered by the unit switcher
+    membership_reads = [q for q in ctx.captured_queries if 'FROM "core_membership"' in q["sql"]]
+    assert len(membership_reads) == 1

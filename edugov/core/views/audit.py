@@ -32,13 +32,13 @@ from django.views.decorators.http import require_GET, require_POST
 from edugov.core.audit import (
     AuditEvent,
     ChainProblem,
+    chain_snapshot,
     compute_hash,
     fingerprint,
     hashed_fields,
     log_event,
     verify_chain,
 )
-from edugov.core.management.commands.verify_audit import chain_snapshot
 from edugov.core.models import AuditChainHead, AuditEntry, Organization
 from edugov.core.permissions.scopes import entries_for, scope_q
 

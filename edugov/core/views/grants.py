@@ -14,7 +14,7 @@ from edugov.core.access import access_grant, access_role, units_with_permission
 from edugov.core.actions.grants import do_create_grant, do_revoke_grant
 from edugov.core.actions.roles import do_save_role
 from edugov.core.forms import GrantCreateForm, RoleForm
-from edugov.core.models import Grant, Role
+from edugov.core.models import Grant, Organization, Role
 from edugov.core.permissions.scopes import has_permission, has_root_permission
 
 
@@ -60,7 +60,7 @@ def grant_create(request: HttpRequest) -> HttpResponse:
         request.POST or None, units=units, initial={"username": request.GET.get("user", "")}
     )
     if request.method == "POST":
-        form.fields["organization"].queryset = form.fields["organization"].queryset.model.objects.all()
+        form.fields["organization"].queryset = Organization.objects.all()
         if form.is_valid():
             data = form.cleaned_data
             try:

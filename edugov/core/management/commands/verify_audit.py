@@ -7,33 +7,12 @@ batches; memory use does not grow with the size of the log.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
 
-from edugov.core.audit import ChainProblem, fingerprint, verify_chain
+from edugov.core.audit import ChainProblem, chain_snapshot, fingerprint, verify_chain
 from edugov.core.models import AuditChainHead, AuditEntry
-
-
-@contextmanager
-def chain_snapshot() -> Iterator[None]:
-    """Read the entries and the chain head from one snapshot.
-
-    Otherwise an entry appended while the walk runs moves the head past the last entry
-    walked, and a healthy chain is reported as having lost its newest entries.
-    """
-    if connection.in_atomic_block:
-        # Already inside a transaction (a test, a caller's block): its snapshot rules.
-        yield
-        return
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
 
 
 def describe_problem(problem: ChainProblem) -> str:
