@@ -168,6 +168,23 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
 )
 
 
+# Actions other apps add to built-in business roles (core knows no app above it).
+_ROLE_EXTENSIONS: dict[str, list[str]] = {}
+
+
+def extend_builtin_role(code: str, actions: list[str] | tuple[str, ...]) -> None:
+    """Let an app give a built-in business role the actions of its own models."""
+    spec = next((r for r in BUILTIN_ROLES if r.code == code), None)
+    if spec is None or spec.kind != RoleKind.BUSINESS:
+        raise ValueError(f"{code} is not a built-in business role")
+    current = _ROLE_EXTENSIONS.setdefault(code, [])
+    current.extend(a for a in actions if a not in current)
+
+
+def builtin_role_actions(spec: BuiltinRole) -> list[str]:
+    return [*spec.actions, *(a for a in _ROLE_EXTENSIONS.get(spec.code, []) if a not in spec.actions)]
+
+
 def sync_builtin_roles(*, using: str = "default") -> None:
     """Create or refresh the built-in roles (their actions are owned by the code)."""
     from edugov.core.models import Role
@@ -178,7 +195,7 @@ def sync_builtin_roles(*, using: str = "default") -> None:
             defaults={
                 "name": spec.name,
                 "kind": spec.kind,
-                "actions": list(spec.actions),
+                "actions": builtin_role_actions(spec),
                 "description": spec.description,
                 "is_builtin": True,
             },

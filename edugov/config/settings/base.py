@@ -30,7 +30,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "treebeard",
     "edugov.platform",
+    "rest_framework",
+    "drf_spectacular",
+    "oauth2_provider",
     "edugov.core",
+    "edugov.registry",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +233,39 @@ ALLAUTH_TRUSTED_PROXY_COUNT = EDUGOV_TRUSTED_PROXY_COUNT
 # Key that protects the audit chain against an attacker who can rewrite the whole table
 # and recompute plain hashes: each entry's hash is an HMAC-SM3 keyed with this value.
 EDUGOV_AUDIT_HMAC_KEY = env.get_str("EDUGOV_AUDIT_HMAC_KEY", "")
+# Master key for personal data encrypted at rest (ID numbers, addresses, guardian contacts):
+# AES-256-GCM and the keyed lookup hash use separate keys derived from it (HKDF-SHA256).
+# Losing it loses those fields; rotating it needs a re-encryption run (docs/adr/0006).
+EDUGOV_DATA_KEY = env.get_str("EDUGOV_DATA_KEY", "")
+
+# --- REST API -----------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "edugov API",
+    "DESCRIPTION": "REST interface of the edugov registry (一库). Every list and read is scoped to "
+    "the units of the caller's grants; tokens carry scopes (registry:read, registry:write).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "registry:read": "Read registry records in the units of the token owner's grants",
+        "registry:write": "Change registry records in the units of the token owner's grants",
+    },
+    "DEFAULT_SCOPES": ["registry:read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "PKCE_REQUIRED": True,
+}
 
 LOGGING = {
     "version": 1,

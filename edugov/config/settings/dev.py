@@ -10,6 +10,7 @@ SECRET_KEY = env.get_str("SECRET_KEY") or env.get_or_create_local_secret(VAR_DIR
 EDUGOV_AUDIT_HMAC_KEY = env.get_str("EDUGOV_AUDIT_HMAC_KEY") or env.get_or_create_local_secret(
     VAR_DIR / "audit_key"
 )
+EDUGOV_DATA_KEY = env.get_str("EDUGOV_DATA_KEY") or env.get_or_create_local_secret(VAR_DIR / "data_key")
 INSTALLED_APPS = [*INSTALLED_APPS, "edugov.devtools"]
 # The embedded server speaks plain HTTP on loopback; WebAuthn needs a secure origin.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

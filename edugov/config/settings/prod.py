@@ -9,6 +9,7 @@ from edugov.config.settings.base import DATABASES
 DEBUG = False
 SECRET_KEY = env.get_mandatory_secret("SECRET_KEY")
 EDUGOV_AUDIT_HMAC_KEY = env.get_mandatory_secret("EDUGOV_AUDIT_HMAC_KEY")
+EDUGOV_DATA_KEY = env.get_mandatory_secret("EDUGOV_DATA_KEY")
 if not env.get_str("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names this node answers to.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env.get_bool(

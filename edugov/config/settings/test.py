@@ -9,6 +9,7 @@ from edugov.config.settings.base import INSTALLED_APPS, MIDDLEWARE, sqlite_optio
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789"  # noqa: S105
 EDUGOV_AUDIT_HMAC_KEY = "test-only-audit-key"
+EDUGOV_DATA_KEY = "test-only-data-key"
 INSTALLED_APPS = [*INSTALLED_APPS, "edugov.devtools"]
 
 _url = env.get_str("DATABASE_URL", "sqlite://:memory:")

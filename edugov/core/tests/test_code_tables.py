@@ -25,6 +25,22 @@ EXPECTED_TABLES = {
     "id_document_type",
     "student_status",
     "study_mode",
+    "nationality",
+    "grade",
+    "stage",
+    "family_relation",
+    "disability",
+    "status_change_kind",
+    "staff_post",
+    "subject",
+    "professional_title",
+    "building_type",
+    "building_structure",
+    "building_safety",
+    "asset_category",
+    "asset_status",
+    "finance_income",
+    "finance_expenditure",
 }
 
 

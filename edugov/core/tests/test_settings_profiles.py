@@ -16,7 +16,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[3]
 #: Variables that would leak the caller's configuration into a profile under test.
 _SCRUBBED = {
-    "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "SECRET_KEY_FILE", "EDUGOV_AUDIT_HMAC_KEY",
+    "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "SECRET_KEY_FILE", "EDUGOV_AUDIT_HMAC_KEY", "EDUGOV_DATA_KEY", "EDUGOV_DATA_KEY_FILE",
     "EDUGOV_AUDIT_HMAC_KEY_FILE", "ALLOWED_HOSTS", "EDUGOV_VAR_DIR", "EDUGOV_STATIC_ROOT",
     "EDUGOV_MEDIA_ROOT", "DEBUG", "EDUGOV_MAIL_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE",
 }  # fmt: skip
@@ -40,6 +40,7 @@ def _prod_env(**overrides: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "edugov.config.settings.prod",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "EDUGOV_AUDIT_HMAC_KEY": secrets.token_urlsafe(40),
+        "EDUGOV_DATA_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "edu.example.gov.cn",
         # Never connected to: check --deploy only needs the engine to be PostgreSQL.
         "DATABASE_URL": "postgres://u:p@127.0.0.1:1/x",
@@ -58,7 +59,7 @@ def test_prod_passes_deploy_checks() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "EDUGOV_AUDIT_HMAC_KEY"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "EDUGOV_AUDIT_HMAC_KEY", "EDUGOV_DATA_KEY"])
 def test_prod_refuses_to_start_without_a_secret(missing: str) -> None:
     env = _prod_env()
     del env[missing]

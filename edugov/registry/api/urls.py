@@ -1,0 +1,3 @@
+"""REST API of the registry (``/api/``), with its OpenAPI document."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""To-do providers of the registry (imported from RegistryConfig.ready)."""

@@ -1,0 +1,3 @@
+"""Registry URLs: imports (see registry/urls/__init__.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Registry URLs: quality (see registry/urls/__init__.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Registry URLs: transfers (see registry/urls/__init__.py)."""
+
+urlpatterns: list = []
