@@ -1,0 +1,1 @@
+"""To-do provider: data-quality findings to correct (see todo_providers.py)."""

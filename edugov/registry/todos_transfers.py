@@ -1,0 +1,1 @@
+"""To-do provider: transfer steps awaiting a decision (see todo_providers.py)."""
