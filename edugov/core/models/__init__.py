@@ -3,6 +3,7 @@ from edugov.core.models.calendar import CalendarDay, CalendarYear
 from edugov.core.models.codes import Code, CodeTable
 from edugov.core.models.organizations import Organization, SchoolCode
 from edugov.core.models.people import Membership, User
+from edugov.core.models.periodic import PeriodicRun
 from edugov.core.models.permissions import Grant, Role
 from edugov.core.models.regions import Region
 
@@ -16,6 +17,7 @@ __all__ = [
     "Grant",
     "Membership",
     "Organization",
+    "PeriodicRun",
     "Region",
     "Role",
     "SchoolCode",

@@ -51,7 +51,7 @@ def _is_running(pid: int) -> bool:
 def _child_pids(log: Path) -> dict[str, int]:
     pids: dict[str, int] = {}
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-        for name in ("web server", "task worker"):
+        for name in ("web server", "task worker", "periodic jobs"):
             if line.startswith(f"{name} pid "):
                 pids[name] = int(line.rsplit(" ", 1)[1])
     return pids
@@ -102,7 +102,7 @@ def test_run_node_serves_and_stops_both_children_on_sigterm(migrated_var_dir: Pa
         assert "demo-admin / demo-password-1" in text
         assert f"http://127.0.0.1:{port}/" in text
         pids = _child_pids(log)
-        assert set(pids) == {"web server", "task worker"}, text
+        assert set(pids) == {"web server", "task worker", "periodic jobs"}, text
         assert all(_is_running(pid) for pid in pids.values())
 
         proc.send_signal(signal.SIGTERM)
@@ -136,6 +136,7 @@ def test_run_node_stops_the_worker_when_the_web_server_dies(migrated_var_dir: Pa
         os.kill(pids["web server"], signal.SIGKILL)
         assert proc.wait(timeout=STOP_TIMEOUT_S) != 0, log.read_text()
         assert not _is_running(pids["task worker"]), log.read_text()
+        assert not _is_running(pids["periodic jobs"]), log.read_text()
         assert "web server exited" in log.read_text()
     finally:
         if proc.poll() is None:

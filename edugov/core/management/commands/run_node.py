@@ -1,8 +1,10 @@
-"""``manage.py run_node``: serve one node — the web server and the background-task worker.
+"""``manage.py run_node``: serve one node — the web server, the background-task worker and
+the periodic-job loop.
 
-Both run as child processes of this command: gunicorn (threaded workers, sized for an
-embedded SQLite node) and django-tasks-db's ``db_worker``. SIGINT and SIGTERM are passed
-on to both; when either child exits, the other is stopped and this command exits too.
+All run as child processes of this command: gunicorn (threaded workers, sized for an
+embedded SQLite node), django-tasks-db's ``db_worker`` and ``run_periodic``. SIGINT and
+SIGTERM are passed on to all; when any child exits, the others are stopped and this
+command exits too.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-task-worker", action="store_true", help="Run the web server only, without db_worker."
         )
+        parser.add_argument(
+            "--no-periodic", action="store_true", help="Do not start periodic jobs (run_periodic)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host: str = options["host"]
@@ -66,6 +71,8 @@ class Command(BaseCommand):
         commands = {"web server": self._gunicorn_command(host, port, options["workers"], options["threads"])}
         if not options["no_task_worker"]:
             commands["task worker"] = [sys.executable, "-m", "edugov", "db_worker", "--no-reload"]
+        if not options["no_periodic"]:
+            commands["periodic jobs"] = [sys.executable, "-m", "edugov", "run_periodic"]
 
         children: dict[str, subprocess.Popen[bytes]] = {}
         received: list[int] = []
