@@ -1,0 +1,154 @@
+"""Staff, buildings, assets, finance and school profiles over the API: scoping and writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from edugov.platform.testing.fixtures import make_user
+from edugov.registry.models import Asset, Building, FinanceRecord, SchoolProfile, StaffMember, Transfer
+from edugov.registry.tests.factories import enrol, make_id_number
+from edugov.registry.tests.test_api_base import READ, WRITE, token_client
+
+pytestmark = pytest.mark.django_db
+
+_seq = itertools.count(1)
+
+
+def make_records(tree: Any, n: int, unit: Any = None) -> None:
+    """``n`` of every kind of record at ``unit`` (the Tianshan school by default), made directly."""
+    from edugov.registry.identity import normalise_document
+
+    unit = unit or tree.school_tianshan
+    SchoolProfile.objects.get_or_create(organization=unit, defaults={"address": "解放北路 1 号"})
+    for _ in range(n):
+        i = next(_seq)
+        identity = normalise_document("1", make_id_number(dt.date(1985, 5, 5), region="650102"))
+        StaffMember.objects.create(
+            organization=unit,
+            name=f"教师{i}",
+            id_number=identity.number,
+            id_hash=identity.hash,
+            id_masked=identity.masked,
+            sex="1",
+            birth_date=dt.date(1985, 5, 5),
+            post="11",
+            employed_from=dt.date(2010, 9, 1),
+        )
+        building = Building.objects.create(
+            organization=unit,
+            code=f"B{i}",
+            name=f"教学楼{i}",
+            building_type="11",
+            floor_area=Decimal("1200.50"),
+            year_built=2005,
+            structure="1",
+        )
+        Asset.objects.create(
+            organization=unit,
+            asset_number=f"A{i}",
+            name=f"投影仪{i}",
+            category="20",
+            unit_value=Decimal("3000"),
+            building=building,
+            acquired_on=dt.date(2020, 1, 1),
+        )
+        FinanceRecord.objects.create(
+            organization=unit, year=2000 + i % 30, direction="income", category=f"{i % 90 + 10}", amount=100
+        )
+        enrolment = enrol(unit)
+        Transfer.objects.create(
+            student=enrolment.student,
+            from_enrolment=enrolment,
+            from_school=unit,
+            to_school=tree.school_kashi,
+            grade="16",
+            reason="随父母迁居",
+            applied_by=make_user(f"applicant{i}"),
+        )
+
+
+RECORD_ENDPOINTS = {
+    "/api/registry/staff/": StaffMember,
+    "/api/registry/buildings/": Building,
+    "/api/registry/assets/": Asset,
+    "/api/registry/finance/": FinanceRecord,
+    "/api/registry/schools/": SchoolProfile,
+}
+
+
+@pytest.mark.parametrize("url", list(RECORD_ENDPOINTS))
+def test_four_callers_see_only_their_units_records(tree, url):
+    model = RECORD_ENDPOINTS[url]
+    make_records(tree, 2)
+    record = model.objects.get(pk=model.objects.values_list("pk", flat=True).first())
+    detail = f"{url}{record.pk}/"
+
+    anonymous = token_client()
+    assert anonymous.get(url).status_code == 401
+    assert anonymous.get(detail).status_code == 401
+
+    no_grant = token_client(make_user("nobody", unit=tree.school_tianshan), READ)
+    assert no_grant.get(url).json()["results"] == []
+    assert no_grant.get(detail).status_code == 404
+
+    other = token_client(make_user("other", unit=tree.school_kashi, role="school_admin"), READ)
+    assert other.get(url).json()["results"] == []
+    assert other.get(detail).status_code == 404
+
+    mine = token_client(make_user("mine", unit=tree.school_tianshan, role="school_admin"), READ)
+    rows = mine.get(url).json()["results"]
+    assert len(rows) == model.objects.count()
+    body = mine.get(detail).json()
+    assert body["id"] == record.pk
+    assert body["organization"]["id"] == tree.school_tianshan.pk
+
+
+def test_county_bureau_sees_its_schools_records_and_filters_by_unit(tree):
+    make_records(tree, 2)
+    make_records(tree, 1, unit=tree.school_shayibake)
+    county = token_client(make_user("county", unit=tree.tianshan, role="bureau_staff"), READ)
+    rows = county.get("/api/registry/buildings/").json()["results"]
+    assert {row["organization"]["id"] for row in rows} == {tree.school_tianshan.pk}
+    city = token_client(make_user("city", unit=tree.urumqi, role="bureau_staff"), READ)
+    all_rows = city.get("/api/registry/buildings/").json()["results"]
+    assert len(all_rows) == 3
+    only = city.get("/api/registry/buildings/", {"unit": tree.school_shayibake.pk}).json()["results"]
+    assert [row["organization"]["id"] for row in only] == [tree.school_shayibake.pk]
+    assert city.get("/api/registry/finance/", {"year": "abc"}).status_code == 400
+
+
+def test_staff_identity_is_masked(tree):
+    make_records(tree, 1)
+    staff = StaffMember.objects.get()
+    admin = token_client(make_user("mine", unit=tree.school_tianshan, role="school_admin"), READ)
+    body = admin.get(f"/api/registry/staff/{staff.pk}/").json()
+    assert "id_number" not in body
+    assert "*" in body["id_masked"]
+    assert staff.id_number not in str(body)
+
+
+def test_updated_since_filters_records(tree):
+    make_records(tree, 2)
+    admin = token_client(make_user("mine", unit=tree.school_tianshan, role="school_admin"), READ)
+    future = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    assert admin.get("/api/registry/assets/", {"updated_since": future}).json()["results"] == []
+    assert len(admin.get("/api/registry/assets/", {"updated_since": "2000-01-01"}).json()["results"]) == 2
+    assert admin.get("/api/registry/assets/", {"updated_since": "yesterday"}).status_code == 400
+
+
+def test_write_scope_and_grant_are_both_needed_to_change_a_record(tree):
+    make_records(tree, 1)
+    building = Building.objects.get()
+    url = f"/api/registry/buildings/{building.pk}/"
+    admin = make_user("mine", unit=tree.school_tianshan, role="school_admin")
+    assert token_client(admin, READ).patch(url, {"use": "食堂"}, format="json").status_code == 403
+    other = make_user("other", unit=tree.school_kashi, role="school_admin")
+    assert token_client(other, READ, WRITE).patch(url, {"use": "食堂"}, format="json").status_code == 404
+    building.refresh_from_db()
+    assert building.use == ""
