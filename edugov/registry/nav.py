@@ -45,3 +45,13 @@ register_nav_item("registry", _("Assets"), "registry:asset_list", permission="re
 register_nav_item(
     "registry", _("Finance"), "registry:finance_list", permission="registry.financerecord.view", order=44
 )
+
+# Transfers (转学, DB-3): the badge counts steps awaiting the user's unit's decision.
+register_nav_item(
+    "registry",
+    _("Transfers"),
+    "registry:transfer_list",
+    permission="registry.transfer.view",
+    order=20,
+    badge=transfer_badge,
+)

@@ -8,16 +8,33 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from edugov.core.access import units_with_permission
 from edugov.platform.api import ScopedViewSetMixin
 from edugov.platform.api import source_ref as api_source_ref
+from edugov.platform.privacy import mask_id_number
 from edugov.registry.errors import EnrolmentConflict, OwnershipRefused, RegistryError
 
 READ_SCOPE = "registry:read"
 WRITE_SCOPE = "registry:write"
+
+
+class MaskedStudentNumberField(serializers.CharField):
+    """A student number built on an ID number (G/J + 18 characters) carries the ID number:
+    masked the same way, as the workspace lists do. L numbers are shown as they are."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        text = str(value or "")
+        if len(text) == 19 and text[0] in {"G", "J"}:
+            return text[0] + mask_id_number(text[1:])
+        return text
 
 
 class RegistryViewSetMixin(ScopedViewSetMixin):

@@ -37,7 +37,13 @@ from edugov.registry.actions.students import (
     do_update_student,
     do_view_student_personal,
 )
-from edugov.registry.api.base import RegistryViewSetMixin, int_param, parse_since, unit_for
+from edugov.registry.api.base import (
+    MaskedStudentNumberField,
+    RegistryViewSetMixin,
+    int_param,
+    parse_since,
+    unit_for,
+)
 from edugov.registry.choices import EnrolmentState, Source
 from edugov.registry.identity import id_lookup_hash
 from edugov.registry.models import Enrolment, GuardianLink, Student
@@ -74,7 +80,7 @@ class StudentListSerializer(serializers.ModelSerializer):
     """One row of the list: a current enrolment with its student (identity masked)."""
 
     id = serializers.IntegerField(source="student_id", read_only=True)
-    student_number = serializers.CharField(source="student.student_number", read_only=True, allow_null=True)
+    student_number = MaskedStudentNumberField(source="student.student_number")
     name = serializers.CharField(source="student.name", read_only=True)
     sex = serializers.CharField(source="student.sex", read_only=True)
     birth_date = serializers.DateField(source="student.birth_date", read_only=True)
@@ -112,12 +118,14 @@ class GuardianPersonalSerializer(serializers.Serializer):
 
 
 class PersonalDataSerializer(serializers.Serializer):
+    student_number = serializers.CharField(allow_null=True)
     id_number = serializers.CharField()
     address = serializers.CharField()
     guardians = GuardianPersonalSerializer(many=True)
 
 
 class StudentDetailSerializer(serializers.ModelSerializer):
+    student_number = MaskedStudentNumberField()
     enrolments = serializers.SerializerMethodField()
     guardians = GuardianMaskedSerializer(source="guardian_links", many=True, read_only=True)
     personal = serializers.SerializerMethodField(
@@ -286,6 +294,9 @@ class StudentViewSet(
     serializer_class = StudentDetailSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = r"\d+"
+    # A change needs the student in view; which fields the caller may change is decided
+    # by their owners (一数一源: e.g. aid eligibility by the county bureau), in the action.
+    permission_actions = {**RegistryViewSetMixin.permission_actions, "partial_update": "view"}
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         if self.action == "list":
@@ -353,6 +364,7 @@ class StudentViewSet(
             request.user, student
         ):
             personal = do_view_student_personal(student, acting_user=request.user, reason=_("API full view"))
+            personal["student_number"] = student.student_number
         return Response(self._detail(student, personal=personal))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -402,7 +414,7 @@ class StudentViewSet(
                 raise exceptions.ValidationError(
                     {"grade": [_("The student has no current enrolment to change.")]}
                 )
-            enrolment = access_enrolment(request.user, current, action="change")
+            enrolment = access_enrolment(request.user, current, action="view")
             do_update_enrolment(
                 enrolment,
                 enrolment_values,

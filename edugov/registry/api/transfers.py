@@ -19,7 +19,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from edugov.registry.access import access_transfer
-from edugov.registry.api.base import RegistryViewSetMixin, int_param, parse_since, unit_for
+from edugov.registry.api.base import (
+    MaskedStudentNumberField,
+    RegistryViewSetMixin,
+    int_param,
+    parse_since,
+    unit_for,
+)
 from edugov.registry.api.students import SchoolRefSerializer
 from edugov.registry.identity import id_lookup_hash
 from edugov.registry.models import Student, Transfer, TransferStep
@@ -28,7 +34,7 @@ from edugov.registry.models import Student, Transfer, TransferStep
 class TransferStudentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
-    student_number = serializers.CharField(read_only=True, allow_null=True)
+    student_number = MaskedStudentNumberField()
     id_masked = serializers.CharField(read_only=True)
 
 
