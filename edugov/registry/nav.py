@@ -37,21 +37,13 @@ register_nav_item(
 register_nav_item(
     "registry", _("Schools"), "registry:school_list", permission="registry.schoolprofile.view", order=40
 )
-register_nav_item("registry", _("Staff"), "registry:staff_list", permission="registry.staffmember.view", order=41)
+register_nav_item(
+    "registry", _("Staff"), "registry:staff_list", permission="registry.staffmember.view", order=41
+)
 register_nav_item(
     "registry", _("Buildings"), "registry:building_list", permission="registry.building.view", order=42
 )
 register_nav_item("registry", _("Assets"), "registry:asset_list", permission="registry.asset.view", order=43)
 register_nav_item(
     "registry", _("Finance"), "registry:finance_list", permission="registry.financerecord.view", order=44
-)
-
-# Transfers (转学, DB-3): the badge counts steps awaiting the user's unit's decision.
-register_nav_item(
-    "registry",
-    _("Transfers"),
-    "registry:transfer_list",
-    permission="registry.transfer.view",
-    order=20,
-    badge=transfer_badge,
 )
