@@ -1,0 +1,1 @@
+"""One module per data-quality rule; every module here is imported by ``quality.registry``."""
