@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +19,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from edugov.registry import codes
 from edugov.registry.access import access_transfer
+from edugov.registry.actions.transfers import (
+    do_apply_transfer,
+    do_approve_transfer_step,
+    do_reject_transfer_step,
+    do_withdraw_transfer,
+)
 from edugov.registry.api.base import (
     MaskedStudentNumberField,
     RegistryViewSetMixin,
@@ -102,6 +110,10 @@ class StepRejectSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 def _student_named(data: dict[str, Any]) -> Student:
     """The student the applicant names; any student may be named (the action decides)."""
     number = (data.get("student_number") or "").strip().upper()
@@ -181,12 +193,14 @@ class TransferViewSet(
         return self._read(transfer.pk)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        from edugov.registry.actions.transfers import do_apply_transfer
-
         serializer = TransferApplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         to_school = unit_for(request.user, data["to_school"], "registry.transfer.apply", field="to_school")
+        try:
+            codes.check("grade", data["grade"], field_label=_("Grade"))
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError({"grade": error.messages}) from None
         student = _student_named(data)
         transfer = do_apply_transfer(
             student,
@@ -219,8 +233,6 @@ class TransferViewSet(
     )
     @action(detail=True, methods=["post"], url_path=r"steps/(?P<step_id>\d+)/approve")
     def approve(self, request: Request, pk: Any = None, step_id: Any = None) -> Response:
-        from edugov.registry.actions.transfers import do_approve_transfer_step
-
         serializer = StepApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         step = self._step(pk, step_id)
@@ -234,10 +246,21 @@ class TransferViewSet(
     )
     @action(detail=True, methods=["post"], url_path=r"steps/(?P<step_id>\d+)/reject")
     def reject(self, request: Request, pk: Any = None, step_id: Any = None) -> Response:
-        from edugov.registry.actions.transfers import do_reject_transfer_step
-
         serializer = StepRejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         step = self._step(pk, step_id)
         do_reject_transfer_step(step, acting_user=request.user, reason=serializer.validated_data["reason"])
         return self._read(step.transfer_id)
+
+    @extend_schema(
+        summary="Withdraw the application (receiving school)",
+        request=WithdrawSerializer,
+        responses={200: TransferSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: Any = None) -> Response:
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        transfer = access_transfer(request.user, pk, action="apply")
+        do_withdraw_transfer(transfer, acting_user=request.user, reason=serializer.validated_data["reason"])
+        return self._read(transfer.pk)

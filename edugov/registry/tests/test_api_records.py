@@ -152,3 +152,153 @@ def test_write_scope_and_grant_are_both_needed_to_change_a_record(tree):
     assert token_client(other, READ, WRITE).patch(url, {"use": "食堂"}, format="json").status_code == 404
     building.refresh_from_db()
     assert building.use == ""
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+BUILDING = {
+    "code": "B01",
+    "name": "教学楼",
+    "building_type": "11",
+    "floor_area": "2400.50",
+    "floors": 4,
+    "year_built": 2005,
+    "structure": "2",
+    "use": "教学",
+}
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_create_building_through_the_api_records_the_source(tree):
+    admin = make_user("admin", unit=tree.school_tianshan, role="school_admin")
+    client = token_client(admin, READ, WRITE)
+    response = client.post(
+        "/api/registry/buildings/", {"unit": tree.school_tianshan.pk, **BUILDING}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert response["Location"] == f"/api/registry/buildings/{body['id']}/"
+    assert body["organization"]["id"] == tree.school_tianshan.pk
+    assert body["floor_area"] == "2400.50"
+    building = Building.objects.get()
+    assert building.created_source == "api"
+    assert building.created_ref.startswith("oauth-token:")
+
+
+def test_create_four_callers(tree):
+    body = {"unit": tree.school_tianshan.pk, **BUILDING}
+    assert token_client().post("/api/registry/buildings/", body, format="json").status_code == 401
+    for user in (
+        make_user("nobody", unit=tree.school_tianshan),
+        make_user("other", unit=tree.school_kashi, role="school_admin"),
+        make_user("viewer", unit=tree.school_tianshan, role="registrar"),
+    ):
+        response = token_client(user, READ, WRITE).post("/api/registry/buildings/", body, format="json")
+        assert response.status_code == 400
+        assert "unit" in response.json()
+    admin = make_user("admin", unit=tree.school_tianshan, role="school_admin")
+    assert token_client(admin, READ).post("/api/registry/buildings/", body, format="json").status_code == 403
+    assert not Building.objects.exists()
+
+
+def test_invalid_records_give_every_field_error_in_chinese(tree):
+    admin = make_user("admin", unit=tree.school_tianshan, role="school_admin")
+    client = token_client(admin, READ, WRITE)
+    body = {"unit": tree.school_tianshan.pk, **BUILDING, "building_type": "99", "structure": "8"}
+    response = client.post("/api/registry/buildings/", body, format="json")
+    assert response.status_code == 400
+    errors = response.json()
+    assert {"building_type", "structure"} <= set(errors)
+    assert _has_chinese(errors["building_type"][0])
+    missing = client.post("/api/registry/assets/", {"unit": tree.school_tianshan.pk}, format="json")
+    assert missing.status_code == 400
+    assert {"asset_number", "name", "category", "unit_value", "acquired_on"} <= set(missing.json())
+    assert client.post("/api/registry/buildings/", {**BUILDING}, format="json").status_code == 400
+    assert not Building.objects.exists()
+
+
+def test_asset_names_its_building_by_number_and_finance_and_profile_are_created(tree):
+    admin = make_user("admin", unit=tree.school_tianshan, role="school_admin")
+    client = token_client(admin, READ, WRITE)
+    unit = tree.school_tianshan.pk
+    assert (
+        client.post("/api/registry/buildings/", {"unit": unit, **BUILDING}, format="json").status_code == 201
+    )
+    asset = client.post(
+        "/api/registry/assets/",
+        {
+            "unit": unit,
+            "asset_number": "A-1",
+            "name": "投影仪",
+            "category": "2",
+            "quantity": 10,
+            "unit_value": "3500.00",
+            "acquired_on": "2020-05-01",
+            "building": "B01",
+        },
+        format="json",
+    )
+    assert asset.status_code == 201, asset.content
+    assert asset.json()["building"] == "B01"
+    finance = client.post(
+        "/api/registry/finance/",
+        {"unit": unit, "year": 2024, "direction": "income", "category": "11", "amount": "1200000"},
+        format="json",
+    )
+    assert finance.status_code == 201, finance.content
+    duplicate = client.post(
+        "/api/registry/finance/",
+        {"unit": unit, "year": 2024, "direction": "income", "category": "11", "amount": "5"},
+        format="json",
+    )
+    assert duplicate.status_code == 400
+    profile = client.post(
+        "/api/registry/schools/", {"unit": unit, "address": "解放北路 1 号", "stages": ["2"]}, format="json"
+    )
+    assert profile.status_code == 201, profile.content
+    assert profile.json()["id"] == unit
+    changed = client.patch(f"/api/registry/schools/{unit}/", {"boarding": "partial"}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["boarding"] == "partial"
+
+
+def test_patch_records_lineage_and_refuses_the_county_s_fields(tree):
+    from edugov.registry.models import ChangeRecord
+
+    make_records(tree, 1)
+    building = Building.objects.get()
+    url = f"/api/registry/buildings/{building.pk}/"
+    admin = token_client(make_user("admin", unit=tree.school_tianshan, role="school_admin"), READ, WRITE)
+    response = admin.patch(url, {"use": "食堂"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["use"] == "食堂"
+    change = ChangeRecord.objects.get(record_type="registry.building", record_id=building.pk)
+    assert change.source == "api"
+    # 一数一源: the safety rating is the county bureau's.
+    refused = admin.patch(url, {"safety_rating": "A"}, format="json")
+    assert refused.status_code == 403
+    assert tree.tianshan.name in refused.json()["detail"]
+    county = token_client(make_user("county", unit=tree.tianshan, role="bureau_staff"), READ, WRITE)
+    assert county.patch(url, {"safety_rating": "A"}, format="json").status_code == 200
+    assert county.patch(url, {"use": "仓库"}, format="json").status_code == 403
+    building.refresh_from_db()
+    assert (building.use, building.safety_rating) == ("食堂", "A")
+    assert admin.patch(url, {}, format="json").status_code == 400
+
+
+def test_staff_full_view_needs_the_personal_grant_and_is_audited(tree):
+    from edugov.core.models import AuditEntry
+
+    make_records(tree, 1)
+    staff = StaffMember.objects.get()
+    url = f"/api/registry/staff/{staff.pk}/"
+    county = token_client(make_user("county", unit=tree.tianshan, role="bureau_staff"), READ)
+    assert county.get(url, {"full": "1"}).json()["personal"] is None
+    assert not AuditEntry.objects.filter(event_type="privacy.full_view").exists()
+    admin_user = make_user("admin", unit=tree.school_tianshan, role="school_admin")
+    full = token_client(admin_user, READ).get(url, {"full": "1"}).json()
+    assert full["personal"]["id_number"] == staff.id_number
+    assert AuditEntry.objects.get(event_type="privacy.full_view").acting_user == admin_user
