@@ -47,3 +47,12 @@ register_nav_item("registry", _("Assets"), "registry:asset_list", permission="re
 register_nav_item(
     "registry", _("Finance"), "registry:finance_list", permission="registry.financerecord.view", order=44
 )
+
+# Data quality (DB-6): scores, findings and checks of the unit and the units below.
+register_nav_item(
+    "registry",
+    _("Data quality"),
+    "registry:quality_overview",
+    permission="registry.qualityfinding.view",
+    order=60,
+)

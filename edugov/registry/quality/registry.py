@@ -57,6 +57,10 @@ class Rule:
     severity: str = Severity.ERROR
     description: Any = ""
 
+    @property
+    def category_label(self) -> str:
+        return str(Category(self.category).label)
+
     def check(self, units: models.QuerySet) -> Iterable[Finding]:
         raise NotImplementedError
 
