@@ -6,6 +6,7 @@ from edugov.core.navigation import register_nav_item
 
 register_nav_item("workspace", _("Home"), "workspace:home", order=10)
 register_nav_item("workspace", _("My to-dos"), "workspace:todos", order=20)
+register_nav_item("workspace", _("API tokens"), "workspace:token_list", order=90)
 register_nav_item("organisation", _("Units"), "workspace:org_list", permission="core.organization.view")
 register_nav_item("security", _("Accounts"), "workspace:user_list", permission="core.user.view")
 register_nav_item("security", _("Grants"), "workspace:grant_list", permission="core.grant.view")

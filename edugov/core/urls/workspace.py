@@ -1,7 +1,7 @@
 from django.urls import path
 
 from edugov.core.urls import audit, calendar, codes
-from edugov.core.views import accounts, grants, organizations, workspace
+from edugov.core.views import accounts, grants, organizations, tokens, workspace
 
 urlpatterns = [
     path("", workspace.home, name="home"),
@@ -24,6 +24,8 @@ urlpatterns = [
     path("roles/", grants.role_list, name="role_list"),
     path("roles/new/", grants.role_edit, name="role_create"),
     path("roles/<int:pk>/", grants.role_edit, name="role_edit"),
+    path("api-tokens/", tokens.token_list, name="token_list"),
+    path("api-tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     *calendar.urlpatterns,
     *audit.urlpatterns,
     *codes.urlpatterns,
