@@ -56,3 +56,8 @@ register_nav_item(
     permission="registry.qualityfinding.view",
     order=60,
 )
+
+# Bulk imports (DB-7): templates, uploads and their jobs.
+register_nav_item(
+    "registry", _("Imports"), "registry:import_list", permission="registry.importjob.view", order=50
+)

@@ -203,6 +203,12 @@ STORAGES = {
 # --- background work --------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- bulk imports (registry) -------------------------------------------------
+# Largest import file accepted; bigger uploads are discarded as they arrive, never stored.
+EDUGOV_IMPORT_MAX_BYTES = env.get_int("EDUGOV_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+# Uploads over 2.5 MB stream to a temporary file instead of memory (Django's default, stated).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # --- security ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
