@@ -148,3 +148,19 @@ def test_nav_offers_the_token_page(tree, client, no_mfa):
     user = make_user("r", unit=tree.school_tianshan, role="registrar")
     client.force_login(user)
     assert URL in client.get("/workspace/").content.decode()
+
+
+def test_changes_made_with_a_token_name_its_application_as_source(tree):
+    from edugov.registry.models import ChangeRecord
+    from edugov.registry.tests.factories import enrol
+
+    enrolment = enrol(tree.school_tianshan)
+    owner = make_user("owner", unit=tree.school_tianshan, role="registrar")
+    token, raw = do_create_api_token(
+        owner, name="x", scopes=["registry:read", "registry:write"], days=30, acting_user=owner
+    )
+    response = _api(raw).patch(f"{STUDENTS}{enrolment.student_id}/", {"name": "张晓明"}, format="json")
+    assert response.status_code == 200, response.content
+    change = ChangeRecord.objects.get(record_type="registry.student", record_id=enrolment.student_id)
+    assert (change.source, change.source_ref) == ("api", f"oauth-app:{token.application_id}")
+    assert change.acting_user == owner
