@@ -423,3 +423,41 @@ def test_concurrent_double_approval_completes_once():
     assert Enrolment.objects.filter(student=enrolment.student, state="active").count() == 1
     assert AuditEntry.objects.filter(event_type="registry.transfer_completed").count() == 1
     assert StatusChange.objects.filter(transfer=transfer).count() == 2
+
+
+def _apply_in_thread(student_pk: int, school, user, results: list, barrier: threading.Barrier) -> None:
+    try:
+        student = Student.objects.get(pk=student_pk)
+        barrier.wait(timeout=10)
+        apply(student, school, user)
+        results.append("ok")
+    except TransferRefused:
+        results.append("refused")
+    except BaseException as exc:  # noqa: BLE001 - reported by the test
+        results.append(exc)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_applications_leave_one_pending_transfer():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs row locks (SELECT ... FOR UPDATE) and concurrent writers: PostgreSQL only")
+    tree = build_tree()
+    enrolment = enrol(tree.school_tianshan)
+    callers = [
+        (tree.school_kashi, make_user("kashi_reg", unit=tree.school_kashi, role="registrar")),
+        (tree.school_shayibake, make_user("sh_reg", unit=tree.school_shayibake, role="registrar")),
+    ]
+    results: list = []
+    barrier = threading.Barrier(2)
+    threads = [
+        threading.Thread(target=_apply_in_thread, args=(enrolment.student_id, school, user, results, barrier))
+        for school, user in callers
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(map(str, results)) == ["ok", "refused"]
+    assert Transfer.objects.filter(student_id=enrolment.student_id, status="pending").count() == 1

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from edugov.core.models import AuditEntry
@@ -390,3 +392,21 @@ def test_navigation_badge_counts_awaiting_steps(client, setup):
     response = client.get(reverse("registry:transfer_list"))
     items = [i for s in navigation_for(response.wsgi_request) for i in s["items"] if i["url"] == url]
     assert items[0]["badge"] == 0
+
+
+def test_list_runs_the_same_number_of_queries_for_one_and_many_rows(client, setup, tree):
+    client.force_login(setup["users"]["urumqi"])
+    url = reverse("registry:transfer_list") + "?tab=all"
+    client.get(url)  # warm caches (code tables, grants)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    receiver = setup["users"]["receiver"]
+    for i in range(6):
+        person = enrol(tree.school_tianshan, name=f"学生{i}")
+        do_apply_transfer(
+            person.student, to_school=tree.school_kashi, grade="14", reason="搬家", acting_user=receiver
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["page"]) == 7
+    assert len(many.captured_queries) == len(one.captured_queries)
