@@ -7,7 +7,6 @@ urlpatterns = [
     path("workspace/", include(("edugov.core.urls.workspace", "workspace"))),
     path("registry/", include("edugov.registry.urls")),
     path("api/", include("edugov.registry.api.urls")),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", public.healthz, name="healthz"),

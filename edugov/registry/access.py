@@ -27,7 +27,10 @@ from edugov.registry.models import (
 
 def _access(model: type[models.Model], user: Any, pk: Any, action: str, message: str, related=()) -> Any:
     try:
-        return model.objects.restrict(user, action).select_related(*related).get(pk=int(pk))
+        qs = model.objects.restrict(user, action)
+        if related:
+            qs = qs.select_related(*related)
+        return qs.get(pk=int(pk))
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404(message) from None
 

@@ -129,7 +129,7 @@ def test_revoke_stops_the_token_at_once_and_only_the_owner_may(tree, client, no_
     assert AuditEntry.objects.filter(event_type="api.token_revoked", acting_user=owner).count() == 1
 
 
-def test_the_token_s_application_cannot_mint_more_tokens(tree):
+def test_no_oauth_endpoint_can_mint_more_tokens(tree):
     owner = make_user("owner", unit=tree.school_tianshan, role="registrar")
     token, _raw = do_create_api_token(owner, name="x", scopes=["registry:read"], days=30, acting_user=owner)
     response = Client().post(
@@ -140,7 +140,8 @@ def test_the_token_s_application_cannot_mint_more_tokens(tree):
             "client_secret": "guess",
         },
     )
-    assert response.status_code in {400, 401}
+    # No OAuth endpoint is served at all: tokens are issued only in the workspace.
+    assert response.status_code == 404
     assert AccessToken.objects.count() == 1
 
 
