@@ -20,6 +20,7 @@ class RegistryEvent(StrEnum):
     TRANSFER_REJECTED = "registry.transfer_rejected"
     TRANSFER_WITHDRAWN = "registry.transfer_withdrawn"
     TRANSFER_COMPLETED = "registry.transfer_completed"
+    TRANSFER_STUDENT_LOOKUP = "registry.transfer_student_lookup"
     IMPORT_STARTED = "registry.import_started"
     IMPORT_FINISHED = "registry.import_finished"
     EXPORTED = "registry.exported"

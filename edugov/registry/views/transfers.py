@@ -242,7 +242,7 @@ def transfer_apply(request: HttpRequest) -> HttpResponse:
         elif lookup_form.is_valid():
             student = find_student(lookup_form.cleaned_data["lookup"])
             log_event(
-                "registry.transfer_student_lookup",
+                RegistryEvent.TRANSFER_STUDENT_LOOKUP,
                 acting_user=user,
                 target=student,
                 organization=unit,
