@@ -54,7 +54,7 @@ def test_demo_totp_matches_the_stored_secret(settings, tmp_path, capsys):
     from allauth.mfa.totp.internal.auth import TOTP
 
     settings.VAR_DIR = tmp_path
-    call_command("populate_demo")
+    call_command("populate_demo", "--no-registry")
     capsys.readouterr()
     call_command("demo_totp", "tianshan_staff")
     code = capsys.readouterr().out.strip()

@@ -7,20 +7,38 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from edugov.devtools.demo import SCALES, build_demo, format_logins, sample_counts
+from edugov.devtools.registry.demo import build_registry, registry_present
 
 
 class Command(BaseCommand):
     help = "Build the demo province (idempotent: a second run only reprints the logins)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            default="small",
+            help="small (make demo), medium or large",
+        )
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--no-registry",
+            dest="registry",
+            action="store_false",
+            help="build only the units and logins, without pupils, staff, buildings, assets and finance",
+        )
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
 
-    def handle(self, *args: Any, scale: str, seed: int, url: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, scale: str, seed: int, url: str, registry: bool = True, **options: Any
+    ) -> None:
         started = time.monotonic()
         result = build_demo(seed=seed, scale=scale)
         counts = sample_counts()
+        if registry and not registry_present():
+            self.stdout.write("Filling the registry (pupils, staff, buildings, assets, finance)…")
+            build_registry(seed=seed, scale=scale, progress=self.stdout.write)
+            result.created = True
         if result.created:
             self.stdout.write(
                 f"Demo province built in {time.monotonic() - started:.1f}s: {counts['bureaus']} bureaus, "
