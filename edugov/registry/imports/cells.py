@@ -22,6 +22,7 @@ EXCEL_SERIAL_RANGE = (1, 2958465)  # up to 9999-12-31
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TRUE = frozenset({"是", "1", "y", "yes", "true", "t", "√", "✓", "有"})
+MEMO_SIZE = 10_000
 _FALSE = frozenset({"否", "0", "n", "no", "false", "f", "×", "无", ""})
 
 
@@ -182,6 +183,7 @@ class CodeLookup:
 
     def __init__(self, table: str, rows: list[tuple[str, str, str]]) -> None:
         self.table = table
+        self._memo: dict[Any, str] = {}
         self.by_text: dict[str, str] = {}
         widths = {len(code) for code, _name, _abbr in rows}
         self.width = max(widths) if len(widths) == 1 else 0
@@ -194,6 +196,17 @@ class CodeLookup:
 
     def __call__(self, value: Any) -> str:
         """The code for ``value``; "" for an empty cell; raises ``CellError`` for an unknown one."""
+        # A column holds few distinct values (汉族, 男, 四年级 …): remember what each one meant.
+        try:
+            return self._memo[value]
+        except (KeyError, TypeError):
+            pass
+        code = self._resolve(value)
+        if len(self._memo) < MEMO_SIZE:
+            self._memo[value] = code
+        return code
+
+    def _resolve(self, value: Any) -> str:
         raw = text(value)
         if not raw:
             return ""

@@ -29,7 +29,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FONT = Font(bold=True, color="C00000")
 HEADER_FONT = Font(bold=True)
 AUTHOR = "edugov"
-TEXT_ROWS = 2000  # rows of the template pre-formatted as text for ID numbers and codes
 # A report is for reading: past this many rows the problem list (and the screen) has the rest.
 MAX_REPORT_ROWS = 100_000
 
@@ -54,9 +53,9 @@ def build_template(spec: KindSpec, code_rows: dict[str, list[tuple[str, str]]]) 
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
         if column.text_format:
-            # Excel would turn an 18-digit ID number into 6.50102E+17 and 01 into 1.
-            for row in range(2, TEXT_ROWS + 2):
-                sheet.cell(row=row, column=index).number_format = "@"
+            # Excel would turn an 18-digit ID number into 6.50102E+17 and 01 into 1. A column
+            # style (not formatted empty cells) keeps the data rows empty for appending.
+            sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "A2"
     _instructions(book, spec)
     _code_sheet(book, spec, code_rows)
