@@ -180,16 +180,20 @@ def _store_findings(
                     severity=severity, record_label=label,
                 )
             )  # fmt: skip
+    gone = [hit[0] for key, hit in existing.items() if hit[1] == FindingStatus.OPEN and key not in found]
     QualityFinding.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
     QualityFinding.objects.bulk_update(
         changed, ["status", "resolved_at", "message", "severity", "record_label"], batch_size=BATCH
     )
-    for start in range(0, len(seen), BATCH):
-        QualityFinding.objects.filter(pk__in=seen[start : start + BATCH]).update(last_seen=now, run=run)
-    outcome.new, outcome.seen = len(new), len(seen)
-    outcome.resolved = QualityFinding.objects.filter(
-        rule=rule.code, organization__in=scope, status=FindingStatus.OPEN, last_seen__lt=now
-    ).update(status=FindingStatus.RESOLVED, resolved_at=now)
+    for start in range(0, len(gone), BATCH):
+        QualityFinding.objects.filter(pk__in=gone[start : start + BATCH]).update(
+            status=FindingStatus.RESOLVED, resolved_at=now
+        )
+    # What is open now was found by this run: one statement marks it seen.
+    QualityFinding.objects.filter(rule=rule.code, organization__in=scope, status=FindingStatus.OPEN).update(
+        last_seen=now, run=run
+    )
+    outcome.new, outcome.seen, outcome.resolved = len(new), len(seen), len(gone)
 
 
 def _resolve_retired_rules(scope: models.QuerySet, rules: list[Rule], now: dt.datetime) -> int:

@@ -13,7 +13,7 @@ from edugov.core.models import AuditEntry
 from edugov.registry.models import GuardianLink, QualityFinding, QualityRun, QualityScore
 from edugov.registry.quality.registry import get_rule
 from edugov.registry.quality.runner import run_nightly, run_quality, run_quality_task, score_of
-from edugov.registry.tests.test_quality_rules import pupil, teacher
+from edugov.registry.tests.test_quality_rules import bulk_pupils, pupil, teacher
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +166,37 @@ def test_check_data_quality_command(tree):
     assert QualityRun.objects.filter(organization=tree.province).exists()
     with pytest.raises(CommandError, match="No unit"):
         call_command("check_data_quality", "--unit", "no-such-unit", stdout=StringIO())
+
+
+def _queries_for_a_fresh_run(tree) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from edugov.registry import codes
+
+    QualityScore.objects.all().delete()
+    QualityFinding.objects.all().delete()
+    QualityRun.objects.all().delete()
+    codes.clear_cache()
+    with CaptureQueriesContext(connection) as queries:
+        run_quality([tree.province])
+    return len(queries)
+
+
+def test_a_run_costs_the_same_queries_for_few_and_many_records(tree):
+    # every rule aggregates in SQL: the number of queries does not grow with the records
+    for school in (tree.school_tianshan, tree.school_kashi):
+        pupil(school, guardian=False, class_name="")
+        teacher(school, qualification_cert_number="", weekly_lessons=30)
+    bulk_pupils(tree.school_tianshan, 46, class_name="2班")
+    few = _queries_for_a_fresh_run(tree)
+    findings_for_few = QualityFinding.objects.count()
+    for school in (tree.school_kashi, tree.school_shayibake):
+        for _ in range(5):
+            pupil(school, guardian=False, class_name="")
+            teacher(school, qualification_cert_number="", weekly_lessons=30)
+        bulk_pupils(school, 60, class_name="1班")
+    bulk_pupils(tree.school_tianshan, 60, class_name="3班")
+    many = _queries_for_a_fresh_run(tree)
+    assert QualityFinding.objects.count() > findings_for_few * 3
+    assert many == few
