@@ -55,7 +55,7 @@ PREFECTURE_SCHOOLS = (
     ("365", "{p}职业高中", 1, "21"),
     ("514", "{p}特殊教育学校", 1, "21"),
 )
-SCALES = {"small": 1, "medium": 3, "large": 10}
+SCALES = {"small": 1, "medium": 3, "large": 10, "province": 11}  # province: for benchmarks only
 
 
 @dataclass

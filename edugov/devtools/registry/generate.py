@@ -244,7 +244,7 @@ class RegistryGenerator:
         if spec is None:
             return 0.0
         low, high = spec.classes
-        per_grade = max(1.0, (low + high) / 2 * self.density)
+        per_grade = max(1.0, (low + high) / 2 * self.density * (1.25 if not school.rural else 1.0))
         return per_grade * len(spec.grades) * sum(spec.size) / 2
 
     def _classes_per_grade(self, spec: TypeSpec, school: SchoolInfo) -> int:

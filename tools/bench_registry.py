@@ -1,0 +1,490 @@
+"""Benchmark figures for the registry (issue 3): ``python -m tools.bench_registry`` (``make bench``).
+
+Prints ``bench <name> <value> <unit>`` lines on stdout (progress notes on stderr), like
+``tools.bench``. Each measurement runs in a child process with its own database:
+
+* ``import_ratio_sqlite``, ``import_ratio_pg`` — validated student import rows/s (the
+  real pipeline: ``create_import_job`` + ``run_import`` on a generated csv of ``--rows``
+  rows, every cell checked) divided by raw bulk-insert rows/s of the same rows into the
+  same student table (values precomputed: encrypted, hashed; only the insert and its
+  commit are timed: PostgreSQL ``COPY``, SQLite ``executemany`` in one transaction).
+  Both rates are printed too. Target ≥ 0.40.
+* ``import_1m_rows_per_s``, ``import_1m_peak_rss_mib`` — a 1,000,000-row csv imported end to
+  end by ``manage.py import_registry`` in a child process on PostgreSQL; peak RSS from
+  ``getrusage(RUSAGE_CHILDREN)``. Target < 1.5 GiB. The file (≈ 150 MB) is above the default
+  upload limit, so the run raises ``EDUGOV_IMPORT_MAX_BYTES``.
+* ``student_list_p95_ms`` (and ``_p50_ms``) — the real student list view
+  (``registry:student_list``, Django test client, signed in as the prefecture bureau's
+  staff) over province-scale data on PostgreSQL: filtered by grade (page 1 and a deep
+  page), by county, and by name prefix. Target < 300 ms. The province database is built by
+  ``populate_demo --scale province`` and cached in ``var/bench-pg/`` (a PostgreSQL data
+  directory reused by later runs; ``--rebuild`` starts over). By default only one
+  prefecture (喀什地区, 653100: ≈ 670,000 pupils in ≈ 1,800 schools; the tree is always
+  complete, ≈ 15,000 schools) holds pupils, which is what a prefecture's list reads;
+  ``--province`` loads all ≈ 5.6 million pupils (about 10 minutes on 2 cores, once).
+* ``list_queries_10``, ``list_queries_1000`` — queries run by the student list for a school
+  with 10 and with 1,000 enrolled pupils (must be equal).
+
+Flags: ``--rows N`` (50,000), ``--skip-1m`` or ``--with-1m`` (the 1M import runs by
+default), ``--rows-1m N``, ``--province``, ``--prefecture CODE``, ``--rebuild``,
+``--list-requests N`` (60), ``--skip-sqlite``, ``--skip-postgres``, ``--skip-list``,
+``--pg-dir DIR`` (var/bench-pg). Needs PostgreSQL 15+ installed for the PostgreSQL figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = "tools.bench_settings"
+DEFAULT_PREFECTURE = "653100"
+SEED = 2026
+
+
+def emit(name: str, value: float | int, unit: str) -> None:
+    from tools.bench import emit as bench_emit
+
+    bench_emit(name, value, unit)
+
+
+def note(message: str) -> None:
+    sys.stderr.write(f"# {message}\n")
+    sys.stderr.flush()
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+GRADE_NAMES = {"11": "一年级", "12": "二年级", "13": "三年级", "14": "四年级", "15": "五年级", "16": "六年级"}
+ETHNIC_NAMES = {
+    "01": "汉族",
+    "05": "维吾尔族",
+    "03": "回族",
+    "17": "哈萨克族",
+    "02": "蒙古族",
+    "38": "锡伯族",
+}
+ETHNIC_NAMES.update({"43": "乌孜别克族", "29": "柯尔克孜族"})
+COUNTIES = ("650102", "650103", "650104", "650105", "650106", "650107", "650109", "650121")
+
+
+def student_records(n: int, *, seed: int = SEED) -> Any:
+    """``n`` plausible, valid pupils of one large primary school (dicts of import columns)."""
+    from edugov.devtools.registry import people
+    from edugov.registry.rules import school_year_start
+
+    rng = people.FastRandom(seed)
+    ids = people.IdAllocator()
+    phones = people.PhoneAllocator(rng)
+    start = school_year_start(dt.date.today())  # noqa: DTZ011 - a calendar date
+    grades = list(GRADE_NAMES)
+    mix = people.ETHNIC_MIX["650100"]
+    for i in range(n):
+        grade = grades[i % len(grades)]
+        index = grades.index(grade)
+        sex = "1" if rng.random() < 0.515 else "2"
+        ethnicity = people.weighted_pick(rng, mix)
+        county = rng.choice(COUNTIES)
+        birth = people.birth_for_grade(rng, 6 + index, start)
+        family = people.new_family(rng, ethnicity, "", county)
+        yield {
+            "name": people.child_name(rng, family, sex),
+            "id_number": ids.number(county, birth, sex),
+            "sex": sex,
+            "ethnicity": ethnicity,
+            "birth_date": birth,
+            "household_region": county,
+            "address": people.home_address(rng, "乌鲁木齐市", rural=False),
+            "grade": grade,
+            "class_name": f"{(i // len(grades)) // 45 + 1}班",
+            "entry_date": dt.date(start.year - index, 9, 1),
+            "guardian_name": family.father,
+            "guardian_phone": phones.next(),
+        }
+
+
+def write_csv(path: Path, records: Any) -> int:
+    from edugov.registry.imports.columns import STUDENTS
+
+    headers = STUDENTS.headers
+    by_field = {c.key: c.header for c in STUDENTS.columns}
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        for r in records:
+            row = {
+                by_field["name"]: r["name"],
+                by_field["id_type"]: "1",
+                by_field["id_number"]: r["id_number"],
+                by_field["sex"]: "男" if r["sex"] == "1" else "女",
+                by_field["ethnicity"]: ETHNIC_NAMES.get(r["ethnicity"], r["ethnicity"]),
+                by_field["birth_date"]: r["birth_date"].isoformat(),
+                by_field["nationality"]: "中国",
+                by_field["household_region"]: r["household_region"],
+                by_field["address"]: r["address"],
+                by_field["left_behind"]: "否",
+                by_field["migrant"]: "否",
+                by_field["aid_eligible"]: "否",
+                by_field["grade"]: GRADE_NAMES[r["grade"]],
+                by_field["class_name"]: r["class_name"],
+                by_field["entry_date"]: r["entry_date"].isoformat(),
+                by_field["study_mode"]: "走读",
+                by_field["guardian_name"]: r["guardian_name"],
+                by_field["guardian_relation"]: "父亲",
+                by_field["guardian_phone"]: r["guardian_phone"],
+            }
+            writer.writerow([row.get(h, "") for h in headers])
+            count += 1
+    return count
+
+
+def raw_rows(records: list[dict]) -> list[tuple]:
+    """The same pupils as student-table rows, ready to insert (encrypted, hashed, masked)."""
+    from edugov.devtools.registry.bulk import Sealer
+    from edugov.platform.privacy import mask_id_number
+
+    sealer = Sealer()
+    rows = []
+    for r in records:
+        number = r["id_number"]
+        rows.append(
+            (
+                r["name"], "1", sealer.seal(number, "registry.student.id_number"), sealer.hash(number),
+                mask_id_number(number), r["sex"], r["ethnicity"], r["birth_date"], "CHN", "G" + number,
+                r["household_region"], sealer.seal(r["address"], "registry.student.address"), False, False,
+                "", False, "import",
+            )
+        )  # fmt: skip
+    return rows
+
+
+RAW_FIELDS = [
+    "name", "id_type", "id_number", "id_hash", "id_masked", "sex", "ethnicity", "birth_date", "nationality",
+    "student_number", "household_region", "address", "left_behind", "migrant", "disability", "aid_eligible",
+    "created_source",
+]  # fmt: skip
+
+
+# --- child phases (Django set up in this process) ------------------------------------------------
+
+
+def setup_django(database_url: str, var_dir: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["EDUGOV_VAR_DIR"] = str(var_dir)
+    import django
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        from edugov.config.settings.base import sqlite_options
+
+        database["OPTIONS"] = sqlite_options()  # WAL, synchronous=NORMAL: the embedded profile
+    database["CONN_MAX_AGE"] = None
+    django.setup()
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    note(f"migrated in {time.perf_counter() - started:.0f} s")
+
+
+def import_school() -> Any:
+    from edugov.platform.testing.fixtures import build_tree
+
+    return build_tree().school_tianshan
+
+
+def phase_ratio(rows: int, tmp: Path) -> None:
+    from django.db import connection, transaction
+
+    from edugov.devtools.registry.bulk import Writer
+    from edugov.registry.imports import create_import_job, run_import
+    from edugov.registry.models import Student
+
+    vendor = "pg" if connection.vendor == "postgresql" else "sqlite"
+    migrate()
+    school = import_school()
+    records = list(student_records(rows))
+    path = tmp / "students.csv"
+    write_csv(path, records)
+    prepared = raw_rows(records)
+
+    writer = Writer(Student, RAW_FIELDS)
+    writer.rows = [row + writer.extra for row in prepared]
+    started = time.perf_counter()
+    with transaction.atomic():
+        writer.flush()
+    raw_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM registry_student")
+    raw_rate = rows / raw_seconds
+    note(f"{vendor}: raw insert of {rows:,} student rows in {raw_seconds:.2f} s")
+
+    started = time.perf_counter()
+    job = run_import(
+        create_import_job(kind="students", organization=school, uploaded_file_or_path=path, acting_user=None)
+    )
+    import_seconds = time.perf_counter() - started
+    if job.status != "done" or job.created_count != rows:
+        raise SystemExit(
+            f"the import did not write {rows} rows: {job.status} {job.created_count} {job.message}"
+        )
+    import_rate = rows / import_seconds
+    note(f"{vendor}: validated import of {rows:,} rows in {import_seconds:.2f} s")
+    emit(f"raw_insert_rows_per_s_{vendor}", raw_rate, "rows/s")
+    emit(f"import_rows_per_s_{vendor}", import_rate, "rows/s")
+    emit(f"import_ratio_{vendor}", import_rate / raw_rate, "ratio")
+
+
+def phase_import_1m(rows: int, tmp: Path) -> None:
+    migrate()
+    school = import_school()
+    path = tmp / "students-1m.csv"
+    started = time.perf_counter()
+    write_csv(path, student_records(rows, seed=SEED + 1))
+    note(f"wrote {path.stat().st_size / 2**20:.0f} MiB csv in {time.perf_counter() - started:.0f} s")
+    env = {**os.environ, "EDUGOV_IMPORT_MAX_BYTES": str(max(path.stat().st_size * 2, 100 * 2**20))}
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "import_registry", "--kind", "students", str(path),
+         "--unit", school.school_code],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(
+            f"import_registry failed ({done.returncode}): {done.stdout[-2000:]} {done.stderr[-2000:]}"
+        )
+    note(done.stdout.strip().splitlines()[0] if done.stdout.strip() else "imported")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    emit("import_1m_rows_per_s", rows / seconds, "rows/s")
+    emit("import_1m_seconds", seconds, "s")
+    emit("import_1m_peak_rss_mib", peak, "MiB")
+
+
+def phase_build_province(prefectures: list[str]) -> None:
+    from django.core.management import call_command
+
+    migrate()
+    args = ["populate_demo", "--scale", "province", "--url", "http://bench/"]
+    for code in prefectures:
+        args += ["--prefecture", code]
+    started = time.perf_counter()
+    with open(os.devnull, "w") as quiet:  # noqa: PTH123
+        call_command(*args, stdout=quiet)
+    note(f"province database built in {time.perf_counter() - started:.0f} s")
+
+
+def _list_user(prefecture: str) -> Any:
+    from edugov.core.models import User
+
+    username = "urumqi_staff" if prefecture == "650100" else f"p{prefecture}_staff"
+    return User.objects.get(username=username)
+
+
+def phase_list(prefecture: str, requests: int) -> None:
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from edugov.core.models import Organization
+    from edugov.registry.models import Enrolment
+
+    setup_test_environment()
+    settings.EDUGOV_MFA_REQUIRED_ROLES = []
+    user = _list_user(prefecture)
+    bureau = Organization.objects.get(kind="bureau", level="prefecture", region_id=prefecture)
+    counties = list(Organization.objects.filter(kind="bureau", level="county", path__startswith=bureau.path))
+    pupils = Enrolment.objects.filter(school__path__startswith=bureau.path, state="active").count()
+    note(f"student list over {pupils:,} pupils of {bureau.name} as {user.username}")
+    client = Client()
+    client.force_login(user)
+    url = reverse("registry:student_list")
+    queries = [
+        {"grade": "13"},
+        {"grade": "21", "page": "40"},
+        {"grade": "11", "page": "200"},
+        {"unit": str(counties[len(counties) // 2].pk)},
+        {"unit": str(counties[0].pk), "grade": "16", "page": "5"},
+        {"name": "阿依"},
+    ]
+    client.get(url, queries[0])  # warm up
+    samples = []
+    for i in range(requests):
+        params = queries[i % len(queries)]
+        started = time.perf_counter()
+        response = client.get(url, params)
+        samples.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} {params} answered {response.status_code}")
+        if i < len(queries):
+            listed = response.context["page"]
+            note(f"  {params}: {listed.paginator.count:,} pupils, {len(listed.object_list)} shown, "
+                 f"{samples[-1] * 1000:.0f} ms")  # fmt: skip
+    samples.sort()
+    p95 = samples[max(0, int(len(samples) * 0.95 + 0.5) - 1)]
+    emit("student_list_pupils", pupils, "pupils")
+    emit("student_list_p50_ms", statistics.median(samples) * 1000, "ms")
+    emit("student_list_p95_ms", p95 * 1000, "ms")
+
+
+def phase_queries() -> None:
+    """Queries of the student list with 10 and 1,000 pupils at the viewer's school."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    from edugov.devtools.registry.bulk import reset_sequences
+    from edugov.devtools.registry.demo import LOADED_MODELS, region_table, school_infos
+    from edugov.devtools.registry.generate import TYPES, RegistryGenerator, SchoolStats
+    from edugov.platform.testing.fixtures import build_tree, make_user
+
+    migrate()
+    setup_test_environment()  # responses keep their template context
+    settings.EDUGOV_MFA_REQUIRED_ROLES = []
+    tree = build_tree()
+    regions, _ = region_table()
+    gen = RegistryGenerator(seed=SEED, regions=regions)
+    url = reverse("registry:student_list")
+    counts = {}
+    for n, school in ((10, tree.school_tianshan), (1000, tree.school_shayibake)):
+        info = school_infos([school])[0]
+        info.school_type = "211"
+        gen.stats[school.pk] = SchoolStats()
+        for i in range(n):
+            gen.student(info, TYPES["211"], "14", f"{i // 45 + 1}班", dt.date(2022, 9, 1))
+        gen.close()
+        reset_sequences(LOADED_MODELS)
+        user = make_user(f"registrar{n}", unit=school, role="registrar")
+        client = Client()
+        client.force_login(user)
+        client.get(url)  # warm caches (sessions, code tables)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        listed = response.context["page"]
+        if listed.paginator.count != n or len(listed.object_list) != min(n, listed.paginator.per_page):
+            raise SystemExit(f"the list shows {listed.paginator.count} pupils, expected {n}")
+        counts[n] = len(captured.captured_queries)
+    emit("list_queries_10", counts[10], "queries")
+    emit("list_queries_1000", counts[1000], "queries")
+
+
+# --- orchestration -------------------------------------------------------------------------------
+
+
+def child(phase: str, database_url: str, *extra: str) -> None:
+    """Run one phase in a fresh interpreter; its figures go straight to our stdout."""
+    command = [
+        sys.executable,
+        "-m",
+        "tools.bench_registry",
+        "--phase",
+        phase,
+        "--database",
+        database_url,
+        *extra,
+    ]
+    done = subprocess.run(command, cwd=ROOT, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise SystemExit(f"phase {phase} failed ({done.returncode})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench_registry", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--rows-1m", type=int, default=1_000_000)
+    parser.add_argument("--skip-1m", action="store_true")
+    parser.add_argument("--with-1m", action="store_true", help="(the default; kept for scripts)")
+    parser.add_argument("--province", action="store_true", help="pupils in every prefecture (≈ 5.6 million)")
+    parser.add_argument("--prefecture", default=DEFAULT_PREFECTURE)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached province database")
+    parser.add_argument("--list-requests", type=int, default=60)
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-list", action="store_true")
+    parser.add_argument("--pg-dir", type=Path, default=ROOT / "var" / "bench-pg")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--database", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.phase:
+        with tempfile.TemporaryDirectory(prefix="edugov-bench-") as tmp:
+            setup_django(args.database, Path(tmp) / "var")
+            phases = {
+                "ratio": lambda: phase_ratio(args.rows, Path(tmp)),
+                "import1m": lambda: phase_import_1m(args.rows_1m, Path(tmp)),
+                "province": lambda: phase_build_province([] if args.province else [args.prefecture]),
+                "list": lambda: phase_list(args.prefecture, args.list_requests),
+                "queries": phase_queries,
+            }
+            phases[args.phase]()
+        return
+
+    started = time.perf_counter()
+    common = ["--rows", str(args.rows), "--rows-1m", str(args.rows_1m), "--prefecture", args.prefecture]
+    common += ["--list-requests", str(args.list_requests)] + (["--province"] if args.province else [])
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory(prefix="edugov-bench-") as tmp:
+            note("SQLite: import ratio")
+            child("ratio", f"sqlite:///{tmp}/ratio.sqlite3", *common)
+            note("SQLite: list queries for 10 and 1,000 pupils")
+            child("queries", f"sqlite:///{tmp}/queries.sqlite3", *common)
+    if not args.skip_postgres:
+        from tools.pgcluster import Cluster
+
+        with Cluster(args.pg_dir) as pg:
+            note(f"PostgreSQL cluster in {args.pg_dir} on port {pg.port}")
+            pg.recreate_database("bench_import")
+            note("PostgreSQL: import ratio")
+            child("ratio", pg.url("bench_import"), *common)
+            if not args.skip_1m:
+                pg.recreate_database("bench_import")
+                note(f"PostgreSQL: {args.rows_1m:,}-row import end to end")
+                child("import1m", pg.url("bench_import"), *common)
+            pg.psql('DROP DATABASE IF EXISTS "bench_import"')
+            if not args.skip_list:
+                name = "province_all" if args.province else f"province_{args.prefecture}"
+                marker = args.pg_dir / f"{name}.json"
+                if args.rebuild or not marker.exists() or not pg.database_exists(name):
+                    note(f"PostgreSQL: building the province database {name} (cached in {args.pg_dir})")
+                    marker.unlink(missing_ok=True)
+                    pg.recreate_database(name)
+                    built = time.perf_counter()
+                    child("province", pg.url(name), *common)
+                    marker.write_text(
+                        json.dumps({"built_s": round(time.perf_counter() - built), "seed": SEED}),
+                        encoding="utf-8",
+                    )
+                else:
+                    note(f"PostgreSQL: reusing the province database {name}")
+                scope = "all prefectures" if args.province else f"prefecture {args.prefecture} only"
+                note(f"student list over province-scale data: pupils in {scope}")
+                child("list", pg.url(name), *common)
+    note(f"done in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
