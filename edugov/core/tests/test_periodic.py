@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils.module_loading import import_string
 
 from edugov.core import periodic
 from edugov.core.models import PeriodicRun
@@ -113,6 +114,9 @@ def test_the_registry_schedules_nightly_quality_and_daily_transfer_reminders() -
     reminders = jobs["registry.transfer_reminders"]
     assert reminders.at == dt.time(8, 0)
     assert reminders.func_path == "edugov.registry.actions.transfers.send_due_reminders"
+    # the dotted paths are imported only when the job runs, but they must resolve
+    assert callable(import_string(quality.func_path))
+    assert callable(import_string(reminders.func_path))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -200,3 +200,18 @@ def test_a_run_costs_the_same_queries_for_few_and_many_records(tree):
     many = _queries_for_a_fresh_run(tree)
     assert QualityFinding.objects.count() > findings_for_few * 3
     assert many == few
+
+
+def test_the_periodic_runner_starts_the_nightly_checks_once(tree):
+    import datetime as dt
+    import zoneinfo
+
+    from edugov.core import periodic
+
+    pupil(tree.school_tianshan, guardian=False)
+    two_am = dt.datetime(2026, 3, 10, 2, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    assert "registry.data_quality" in periodic.run_due(two_am)
+    assert "registry.data_quality" not in periodic.run_due(two_am + dt.timedelta(minutes=1))
+    run = QualityRun.objects.get()
+    assert (run.trigger, run.organization) == ("nightly", tree.province)
+    assert QualityFinding.objects.filter(rule="student_without_guardian", status="open").count() == 1
