@@ -26,8 +26,8 @@ FLAG_CHOICES = (
     ("aid", _("Eligible for financial aid")),
 )
 SORT_CHOICES = (
-    ("new", _("Newest first")),
     ("school", _("By school")),
+    ("new", _("Newest first")),
     ("grade", _("By grade")),
     ("class", _("By class")),
 )

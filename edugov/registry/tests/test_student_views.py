@@ -312,3 +312,19 @@ def _enrolments_table(client, student):
     body = client.get(reverse("registry:student_detail", args=[student.pk])).content.decode()
     start = body.index('data-testid="enrolments"')
     return body[start : body.index("</table>", start)]
+
+
+def test_list_count_is_capped_for_huge_scopes(client, tree, no_mfa, monkeypatch):
+    from edugov.registry.views.students import CappedPaginator
+
+    _bulk_enrol(tree.school_tianshan, 60, 0)
+    client.force_login(make_user("ts_staff", unit=tree.tianshan, role="bureau_staff"))
+    url = reverse("registry:student_list")
+    page = client.get(url).context["page"]
+    assert page.paginator.count == 60
+    assert not page.paginator.is_capped
+    monkeypatch.setattr(CappedPaginator, "cap", 20)
+    response = client.get(url)
+    assert response.context["page"].paginator.is_capped
+    assert response.content.decode().count('data-testid="student-row"') == 50
+    assert client.get(url, {"page": "2"}).content.decode().count('data-testid="student-row"') == 1
