@@ -10,6 +10,7 @@ simply run again.
 
 from __future__ import annotations
 
+import operator
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -238,14 +239,18 @@ class Table:
         self.table = model._meta.db_table
         fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
         self.attnames = [f.attname for f in fields]
-        self.defaults = [None if f.primary_key else _db_default(f) for f in fields]
+        self.defaults = {f.attname: None if f.primary_key else _db_default(f) for f in fields}
+        self._pick = operator.itemgetter(*self.attnames)
         quote = connection.ops.quote_name
         self.column_sql = ", ".join(quote(f.column) for f in fields)
         self._next_id: int | None = None
 
-    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        get = values.get
-        return tuple([get(a, d) for a, d in zip(self.attnames, self.defaults, strict=True)])
+    def row(self, *values: dict[str, Any]) -> tuple[Any, ...]:
+        """One row from dicts of values (later ones win), the rest from the fields' defaults."""
+        merged = self.defaults.copy()
+        for part in values:
+            merged.update(part)
+        return self._pick(merged)
 
     def allocate_ids(self, count: int) -> list[int]:
         """Primary keys for ``count`` new rows, reserved inside the current transaction."""

@@ -31,6 +31,7 @@ from edugov.registry.imports.columns import KINDS, KindSpec
 from edugov.registry.imports.engine import CHUNK_ROWS, Checked, ImportContext, Spill
 from edugov.registry.imports.reading import ImportFileError, check_name_and_size, local_copy, open_source
 from edugov.registry.imports.records import AssetImporter, BuildingImporter, StaffImporter
+from edugov.registry.imports.sinks import make_sink
 from edugov.registry.imports.students import StudentImporter
 from edugov.registry.imports.workbooks import build_rejects, build_report
 from edugov.registry.models import ImportJob, ImportProblem
@@ -187,52 +188,59 @@ def _run(job: ImportJob) -> None:
                 _("Columns not recognised and left out: %(columns)s.")
                 % {"columns": "、".join(source.unknown_headers)}
             )
-        with Spill() as ops, Spill() as rejects:
-            _check_pass(job, source, importer, ops, rejects)
-            if job.processed_rows == 0:
-                raise ImportFileError(_("The file has headers but no rows of data below them."))
-            if job.error_rows and job.mode == ImportMode.ALL_OR_NOTHING:
-                _refuse(job, spec, source.positions, rejects, notes)
-                return
-            _write_pass(job, importer, ops)
-            if job.error_rows:
-                job.report.save(
-                    f"import-{job.pk}-report.xlsx",
-                    ContentFile(build_report(spec, source.positions, rejects)),
-                    save=False,
-                )
-                job.rejects.save(
-                    f"import-{job.pk}-rejects.xlsx",
-                    ContentFile(build_rejects(spec, source.positions, rejects)),
-                    save=False,
-                )
-                notes.insert(
-                    0,
-                    _(
-                        "%(n)s rows with problems were left out; download them, fix them and "
-                        "upload them again."
+        sink = make_sink(importer)
+        try:
+            with Spill() as rejects:
+                _check_pass(job, source, importer, sink, rejects)
+                if job.processed_rows == 0:
+                    raise ImportFileError(_("The file has headers but no rows of data below them."))
+                if job.error_rows and job.mode == ImportMode.ALL_OR_NOTHING:
+                    sink.abort()
+                    _refuse(job, spec, source.positions, rejects, notes)
+                    return
+                _write(job, sink)
+                if job.error_rows:
+                    _save_files(job, spec, source.positions, rejects)
+                    notes.insert(
+                        0,
+                        _(
+                            "%(n)s rows with problems were left out; download them, fix them and "
+                            "upload them again."
+                        )
+                        % {"n": job.error_rows},
                     )
-                    % {"n": job.error_rows},
-                )
-            _finish(job, ImportStatus.DONE, " ".join(str(n) for n in notes))
+                _finish(job, ImportStatus.DONE, " ".join(str(n) for n in notes))
+        finally:
+            sink.close()
 
 
-def _check_pass(job: ImportJob, source: Any, importer: Any, ops: Spill, rejects: Spill) -> None:
+def _save_files(job: ImportJob, spec: KindSpec, positions: dict[str, int], rejects: Spill) -> None:
+    report = build_report(spec, positions, rejects)
+    job.report.save(f"import-{job.pk}-report.xlsx", ContentFile(report), save=False)
+    rejected = build_rejects(spec, positions, rejects)
+    job.rejects.save(f"import-{job.pk}-rejects.xlsx", ContentFile(rejected), save=False)
+
+
+def _check_pass(job: ImportJob, source: Any, importer: Any, sink: Any, rejects: Spill) -> None:
     chunk: list[tuple[int, list[Any]]] = []
     for item in source.rows():
         chunk.append(item)
         if len(chunk) >= CHUNK_ROWS:
-            _check_chunk(job, importer, chunk, ops, rejects)
+            _check_chunk(job, importer, chunk, sink, rejects)
             chunk = []
     if chunk:
-        _check_chunk(job, importer, chunk, ops, rejects)
+        _check_chunk(job, importer, chunk, sink, rejects)
 
 
-def _check_chunk(job: ImportJob, importer: Any, chunk: list, ops: Spill, rejects: Spill) -> None:
+def _check_chunk(job: ImportJob, importer: Any, chunk: list, sink: Any, rejects: Spill) -> None:
+    if sink.error is not None:
+        raise sink.error
     result: Checked = importer.check(chunk)
     for row in result.rejects:
         row.values = {}
-    ops.add(result.ops)
+    if result.rejects and job.mode == ImportMode.ALL_OR_NOTHING:
+        sink.abort()  # nothing of this file will be written: stop writing, keep checking
+    sink.add(result.ops)
     rejects.add(result.rejects)
     headers = {c.key: c.header for c in importer.spec.columns}
     positions = importer.ctx.positions
@@ -287,13 +295,10 @@ def _refuse(job: ImportJob, spec: KindSpec, positions: dict[str, int], rejects: 
     _finish(job, ImportStatus.INVALID, " ".join([message, *(str(n) for n in notes)]))
 
 
-def _write_pass(job: ImportJob, importer: Any, ops: Spill) -> None:
-    created = updated = 0
-    with transaction.atomic():
-        for chunk in ops:
-            made, changed = importer.write(chunk)
-            created += made
-            updated += changed
+def _write(job: ImportJob, sink: Any) -> None:
+    """Commit the decided writes with the job's one audit entry, in the same transaction."""
+
+    def final(created: int, updated: int) -> None:
         log_event(
             RegistryEvent.IMPORT_FINISHED,
             acting_user=job.created_by,
@@ -309,4 +314,5 @@ def _write_pass(job: ImportJob, importer: Any, ops: Spill) -> None:
                 "rejected": job.error_rows,
             },
         )
-    job.created_count, job.updated_count = created, updated
+
+    job.created_count, job.updated_count = sink.commit(final)

@@ -558,7 +558,7 @@ class StudentImporter:
         for op, pk in zip(news, self.students.allocate_ids(len(news)), strict=True):
             op["student_id"] = pk
         self.students.insert(
-            [self.students.row({**lineage, "id": op["student_id"], **op["student"]}) for op in news]
+            [self.students.row(lineage, op["student"], {"id": op["student_id"]}) for op in news]
         )
         enrolling = [op for op in ops if op["op"] in {"new", "reenrol"}]
         self._write_enrolments(enrolling, lineage, stamp)
@@ -578,8 +578,8 @@ class StudentImporter:
             entry = op["entry_date"]
             enrolment_rows.append(
                 self.enrolments.row(
+                    lineage,
                     {
-                        **lineage,
                         "id": pk,
                         "student_id": op["student_id"],
                         "school_id": op["school_id"],
@@ -590,7 +590,7 @@ class StudentImporter:
                         "status": "01",
                         "state": EnrolmentState.ACTIVE.value,
                         "started_on": entry,
-                    }
+                    },
                 )
             )
             change_rows.append(
@@ -638,14 +638,14 @@ class StudentImporter:
         self.guardians.insert(
             [
                 self.guardians.row(
+                    lineage,
                     {
-                        **lineage,
                         "id": pk,
                         "name": g["name"],
                         "phone": g["phone"],
                         "phone_hash": g["phone_hash"],
                         "phone_masked": g["phone_masked"],
-                    }
+                    },
                 )
                 for g, pk in zip(new_guardians, ids, strict=True)
             ]

@@ -429,3 +429,28 @@ def test_template_has_the_headers_and_explains_codes():
     assert len(book.worksheets) == 3
     codes_sheet = book.worksheets[2]
     assert ("性别", "1", "男性") in [tuple(c.value for c in row) for row in codes_sheet.iter_rows(min_row=2)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_writer_commits_all_or_nothing(tree, monkeypatch):
+    """Committed for real (PostgreSQL writes in a thread of its own while checking goes on)."""
+    registrar = make_user("registrar", unit=tree.school_tianshan, role="registrar")
+    good = run(tree, registrar, csv_bytes([student_row(80 + i) for i in range(5)]))
+    assert good.status == "done", good.message
+    assert (good.created_count, Student.objects.count(), Enrolment.objects.count()) == (5, 5, 5)
+    bad = run(tree, registrar, csv_bytes([student_row(90), student_row(91, 性别="X"), student_row(92)]))
+    assert bad.status == "invalid"
+    assert Student.objects.count() == 5
+
+    def crash(self, ops, lineage, stamp):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(StudentImporter, "_write_enrolments", crash)
+    failed = run(tree, registrar, csv_bytes([student_row(93), student_row(94)]))
+    assert failed.status == "failed"
+    assert Student.objects.count() == 5
+    monkeypatch.undo()
+    again = run_import(failed)
+    assert again.status == "done"
+    assert Student.objects.count() == 7
+    assert AuditEntry.objects.filter(event_type="registry.import_finished", success=True).count() == 2
