@@ -79,12 +79,54 @@ def test_export_follows_the_list_filters(client, tree, pupils, no_mfa):
     assert [row[1] for row in rows[1:]] == ["阿曼"]
 
 
-def test_write_xlsx_keeps_formulas_as_text():
+def test_write_xlsx_keeps_formulas_as_text_and_types_values():
+    import datetime as dt
+    import decimal
+
+    from python_calamine import CalamineWorkbook
+
     buffer = io.BytesIO()
-    count = write_xlsx(buffer, ["a", "b"], [["=1+1", "@SUM(A1)"], [1, None]])
-    assert count == 2
+    rows = [
+        ["=1+1", "@SUM(A1)", "a\x01b <&>", " 前后空格 "],
+        [1, decimal.Decimal("2.50"), True, None],
+        [dt.date(2015, 3, 1), dt.datetime(2026, 1, 2, 8, 30), "", 3.5],
+    ]
+    count = write_xlsx(buffer, ["甲", "乙", "丙", "丁"], rows, title="学生[2026]")
+    assert count == 3
     buffer.seek(0)
-    sheet = load_workbook(buffer).active
+    book = load_workbook(buffer)
+    sheet = book.active
+    assert sheet.title == "学生 2026"
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].value == "甲"
+    assert sheet["A1"].font.b
     assert sheet["A2"].value == "=1+1"
     assert sheet["A2"].data_type == "s"
-    assert sheet["B2"].data_type == "s"
+    assert sheet["B2"].value == "@SUM(A1)"
+    assert sheet["C2"].value == "ab <&>"
+    assert sheet["D2"].value == " 前后空格 "
+    assert (sheet["A3"].value, sheet["B3"].value, sheet["C3"].value, sheet["D3"].value) == (
+        1,
+        2.5,
+        True,
+        None,
+    )
+    assert sheet["A4"].value == dt.datetime(2015, 3, 1)
+    assert sheet["A4"].number_format == "yyyy-mm-dd"
+    assert sheet["B4"].value == dt.datetime(2026, 1, 2, 8, 30)
+    read = CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue())).get_sheet_by_index(0).to_python()
+    assert read[0] == ["甲", "乙", "丙", "丁"]
+    assert read[1][0] == "=1+1"
+    assert read[3][0] == dt.date(2015, 3, 1)
+
+
+def test_write_xlsx_many_rows_many_columns():
+    buffer = io.BytesIO()
+    headers = [f"h{i}" for i in range(30)]
+    assert write_xlsx(buffer, headers, ([n] * 30 for n in range(3000))) == 3000
+    buffer.seek(0)
+    sheet = load_workbook(buffer, read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 3001
+    assert rows[-1][29] == 2999
+    assert rows[0][27] == "h27"
