@@ -25,8 +25,10 @@ from django.utils.translation import gettext as _
 from edugov.core.audit import log_event
 from edugov.core.choices import OrganizationKind
 from edugov.core.permissions.scopes import has_permission
+from edugov.platform.privacy import mask_middle
 from edugov.registry.choices import ImportKind, ImportMode, ImportStatus
 from edugov.registry.events import RegistryEvent
+from edugov.registry.imports.cells import display
 from edugov.registry.imports.columns import KINDS, KindSpec
 from edugov.registry.imports.engine import CHUNK_ROWS, Checked, ImportContext, Spill
 from edugov.registry.imports.reading import ImportFileError, check_name_and_size, local_copy, open_source
@@ -45,6 +47,8 @@ IMPORTERS: dict[str, Any] = {
     ImportKind.ASSETS: AssetImporter,
 }
 PROBLEM_VALUE_MAX = 200
+# Columns whose values the problem list (a database table anyone viewing the job reads) masks.
+SENSITIVE_KEYS = frozenset({"id_number", "address", "guardian_phone", "phone"})
 PROBLEM_MESSAGE_MAX = 300
 
 
@@ -163,6 +167,10 @@ def _finish(job: ImportJob, status: str, message: str) -> None:
     job.status = status
     job.message = message
     job.finished_at = timezone.now()
+    if status in {ImportStatus.DONE, ImportStatus.INVALID} and job.file:
+        # The upload holds personal data in clear; once imported (or refused) it is not kept.
+        # A failed job keeps it, so that it can run again.
+        job.file.delete(save=False)
     job.save()
 
 
@@ -192,6 +200,8 @@ def _run(job: ImportJob) -> None:
         try:
             with Spill() as rejects:
                 _check_pass(job, source, importer, sink, rejects)
+                job.total_rows = job.processed_rows  # the estimate counted lines, not rows
+                ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
                 if job.processed_rows == 0:
                     raise ImportFileError(_("The file has headers but no rows of data below them."))
                 if job.error_rows and job.mode == ImportMode.ALL_OR_NOTHING:
@@ -250,7 +260,7 @@ def _check_chunk(job: ImportJob, importer: Any, chunk: list, sink: Any, rejects:
                 job=job,
                 row=row.number,
                 column=headers.get(key, ""),
-                value=_cell_text(row.cells, positions.get(key)),
+                value=_cell_text(row.cells, positions.get(key), masked=key in SENSITIVE_KEYS),
                 message=message[:PROBLEM_MESSAGE_MAX],
             )
             for row in result.rejects
@@ -268,12 +278,12 @@ def _check_chunk(job: ImportJob, importer: Any, chunk: list, sink: Any, rejects:
     )
 
 
-def _cell_text(row_cells: list[Any], position: int | None) -> str:
-    from edugov.registry.imports.cells import display
-
+def _cell_text(row_cells: list[Any], position: int | None, *, masked: bool) -> str:
+    """The cell as shown in the problem list; personal data masked (the report file has it whole)."""
     if position is None or position >= len(row_cells):
         return ""
-    return display(row_cells[position])[:PROBLEM_VALUE_MAX]
+    value = display(row_cells[position])[:PROBLEM_VALUE_MAX]
+    return mask_middle(value, keep_start=min(6, len(value) // 3), keep_end=2) if masked else value
 
 
 def _refuse(job: ImportJob, spec: KindSpec, positions: dict[str, int], rejects: Spill, notes: list) -> None:

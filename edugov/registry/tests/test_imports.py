@@ -281,6 +281,13 @@ def test_a_thousand_bad_rows_of_ten_kinds_are_all_reported_and_nothing_written(t
     assert by_row[2 + 8][0] == "身份证件号"
     assert str(2 + 2) in by_row[2 + 8][1]  # names the row holding the same ID first
     assert by_row[2 + 5][0] == "学校标识码"
+    # Values of personal-data columns are masked in the stored problem list.
+    bad_id = ImportProblem.objects.get(job=job, row=3)
+    assert bad_id.column == "身份证件号"
+    assert "*" in bad_id.value
+    assert bad_id.value[:6] == "650102"
+    # The upload itself (personal data in clear) is not kept once the job has finished.
+    assert not job.file
     assert Student.objects.count() == 0
     assert Enrolment.objects.count() == 0
     assert Guardian.objects.count() == 0

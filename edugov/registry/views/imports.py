@@ -160,6 +160,8 @@ def _context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
 
 
 def _may_retry(job: ImportJob) -> bool:
+    if not job.file:  # finished jobs no longer keep the upload
+        return False
     if job.status == ImportStatus.FAILED:
         return True
     if job.status in {ImportStatus.QUEUED, ImportStatus.RUNNING}:
