@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from edugov.core.forms import BootstrapFormMixin, UnitChoiceField
 from edugov.registry import codes, rules
@@ -50,7 +51,7 @@ class StudentFilterForm(BootstrapFormMixin, forms.Form):
     flags = forms.MultipleChoiceField(
         label=_("Flags"), choices=FLAG_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     name_match = forms.ChoiceField(label=_("Name match"), choices=NAME_MATCH_CHOICES, required=False)
     student_number = forms.CharField(label=_("Student number"), max_length=19, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
@@ -77,7 +78,7 @@ class SchoolChoiceField(forms.ModelChoiceField):
 class StudentIdentityForm(BootstrapFormMixin, forms.Form):
     """Identity and care fields of a student, shared by the enrol and edit forms."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_type = forms.ChoiceField(label=_("ID document type"), initial="1")
     id_number = forms.CharField(label=_("ID document number"), max_length=30, required=False)
     sex = forms.ChoiceField(label=_("Sex"))

@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -613,7 +614,7 @@ def merge_revert(request: HttpRequest, pk: int) -> HttpResponse:
 def _export_headers(unmasked: bool) -> list[str]:
     return [
         _("Student number"),
-        _("Name"),
+        pgettext("person", "Name"),
         _("ID document type"),
         _("ID document number") if unmasked else _("ID number (masked)"),
         _("Sex"),
