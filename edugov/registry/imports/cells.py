@@ -181,8 +181,9 @@ def document_number(value: Any) -> str:
 class CodeLookup:
     """Codes of one table, accepted by code, by name or by abbreviation (汉族, 01, 1 …)."""
 
-    def __init__(self, table: str, rows: list[tuple[str, str, str]]) -> None:
+    def __init__(self, table: str, rows: list[tuple[str, str, str]], *, label: str = "") -> None:
         self.table = table
+        self.label = label
         self._memo: dict[Any, str] = {}
         self.by_text: dict[str, str] = {}
         widths = {len(code) for code, _name, _abbr in rows}
@@ -224,7 +225,7 @@ class CodeLookup:
         from edugov.registry import codes
 
         try:
-            codes.check(self.table, raw, field_label=_("Value"))
+            codes.check(self.table, raw, field_label=self.label or _("Value"))
         except ValidationError as error:
             return error.messages[0]
         return _("%(value)s is not a known code.") % {"value": raw}

@@ -94,7 +94,10 @@ class ImportContext:
             table_id__in=tables, is_selectable=True
         ).values_list("table_id", "code", "name", "abbreviation"):
             rows[table].append((code, name, abbreviation))
-        self._lookups = {table: CodeLookup(table, items) for table, items in rows.items()}
+        labels = {c.table: c.header for c in reversed(self.spec.columns) if c.table}
+        self._lookups = {
+            table: CodeLookup(table, items, label=labels[table]) for table, items in rows.items()
+        }
 
     def lookup(self, table: str) -> CodeLookup:
         return self._lookups[table]
