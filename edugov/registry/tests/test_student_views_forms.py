@@ -99,13 +99,17 @@ def test_enrol_conflict_elsewhere_offers_the_transfer_flow(client, tree, no_mfa,
     assert Student.objects.count() == 1
 
 
-def test_enrol_conflict_without_transfer_flow_still_explains(client, tree, no_mfa):
+def test_enrol_conflict_links_the_installed_transfer_page(client, tree, no_mfa):
     existing = enrol(tree.school_tianshan).student
     client.force_login(make_user("kashi_reg", unit=tree.school_kashi, role="registrar"))
     data = _enrol_data(tree.school_kashi, id_number=existing.id_number)
     response = client.post(reverse("registry:student_enrol"), data)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
+    apply_url = views.safe_reverse("registry:transfer_apply")
+    if apply_url:  # the transfer flow is its own part of the registry
+        assert f"{apply_url}?student={existing.pk}" in response.content.decode()
+        assert client.get(f"{apply_url}?student={existing.pk}").status_code == 200
     assert Enrolment.objects.count() == 1
 
 
