@@ -166,16 +166,20 @@ def phone(value: Any) -> str:
     return digits
 
 
+_EXPONENT_RE = re.compile(r"^\d(\.\d+)?E\+\d+$")
+
+
 def document_number(value: Any) -> str:
     """An ID document number as text; refuses numbers Excel has already rounded."""
-    if isinstance(value, float) and abs(value) >= 1e15:
+    number = text(value).replace(" ", "").upper()
+    if (isinstance(value, float) and abs(value) >= 1e15) or _EXPONENT_RE.match(number):
         raise CellError(
             _(
                 "Excel stored this number as a number and lost its last digits; "
                 "format the column as text and type the number again."
             )
         )
-    return text(value).replace(" ", "").upper()
+    return number
 
 
 class CodeLookup:
