@@ -91,7 +91,7 @@ class Source:
         for number, cells in self._rows:
             if number <= self.header_row:
                 continue
-            if any(cell not in ("", None) for cell in cells):
+            if not _blank(cells):
                 yield number, cells
 
 
@@ -259,14 +259,28 @@ def _text_source(path: str, kind: KindSpec) -> Iterator[Source]:
 def _find_headers(
     rows: Iterator[tuple[int, list[Any]]], kind: KindSpec
 ) -> tuple[int, dict[str, int], list[str]]:
-    """The header row (the first non-empty one): positions of known columns, unknown headers."""
+    """The header row: the first row holding a known header, within the first few rows
+    (a title row above the headers is common); positions of known columns, unknown headers."""
+    first: list[Any] | None = None
+    index = header_index(kind)
     for number, cells in rows:
-        if all(cell in ("", None) for cell in cells):
+        if _blank(cells):
             if number >= HEADER_SEARCH_ROWS:
                 break
             continue
-        return (number, *match_headers(cells, kind))
-    raise ImportFileError(_("The file is empty."))
+        if first is None:
+            first = cells
+        if any(index.get(normalise_header(cell)) for cell in cells if cell not in ("", None)):
+            return (number, *match_headers(cells, kind))
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if first is None:
+        raise ImportFileError(_("The file is empty."))
+    return (0, *match_headers(first, kind))  # raises: no known header anywhere
+
+
+def _blank(cells: list[Any]) -> bool:
+    return all(cell in ("", None) or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
 def match_headers(cells: list[Any], kind: KindSpec) -> tuple[dict[str, int], list[str]]:

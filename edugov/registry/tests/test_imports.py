@@ -226,6 +226,13 @@ def test_foreign_file_is_not_mistaken_for_a_template(tree, registrar):
     assert "商品" in job.message
 
 
+def test_a_title_row_above_the_headers_is_skipped(tree, registrar):
+    content = "天山区第一小学 2024 年新生名单\n".encode() + csv_bytes([student_row(7)])
+    job = run(tree, registrar, content)
+    assert job.status == "done", job.message
+    assert Enrolment.objects.get().student.name == "学生7"
+
+
 def test_headers_only_is_reported_as_empty(tree, registrar):
     job = run(tree, registrar, csv_bytes([]))
     assert job.status == "failed"
