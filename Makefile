@@ -15,7 +15,8 @@ help:
 	@echo "make demo   - install, migrate, build the demo province and serve it on http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite on SQLite and on PostgreSQL"
 	@echo "make lint   - ruff and makemigrations --check"
-	@echo "make bench  - print benchmark figures (bench <name> <value> <unit>)"
+	@echo "make bench  - print benchmark figures (bench <name> <value> <unit>);"
+	@echo "              BENCH_REGISTRY_FLAGS='--with-1m --province' adds the long registry runs"
 
 # Find a Python >= 3.12: $PYTHON, then python3.13/3.12 on PATH, then pyenv's installs.
 $(VENV)/bin/python:

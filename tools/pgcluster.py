@@ -17,7 +17,7 @@ from pathlib import Path
 
 SERVER_OPTIONS = (
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=50 "
-    "-c max_wal_size=16GB -c checkpoint_timeout=30min -c shared_buffers=512MB -c work_mem=32MB "
+    "-c max_wal_size=4GB -c checkpoint_timeout=30min -c shared_buffers=512MB -c work_mem=32MB "
     "-c maintenance_work_mem=1GB"
 )
 
@@ -44,7 +44,7 @@ class Cluster:
     """``with Cluster(directory) as pg: pg.url("dbname")`` — created when missing, stopped at exit."""
 
     def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
+        self.directory = Path(directory).resolve()
         self.data = self.directory / "data"
         self.bin = pg_bin()
         if self.bin is None:

@@ -14,10 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
@@ -106,7 +104,6 @@ URBAN_JOBS = (
     "建筑公司",
     "出租车司机",
 )
-COUNTY_DENSITY = 1.0
 
 
 @dataclass
@@ -237,6 +234,8 @@ class RegistryGenerator:
         self.demo = demo
         self.families: dict[tuple[str, str], list[people.Family]] = {}
         self.stats: dict[int, SchoolStats] = {}
+        # Where migrant pupils come from: the counties of 南疆 (most move north for work).
+        self.migrant_origins: list[str] | None = None
 
     # --- sizes -------------------------------------------------------------
     def expected_students(self, school: SchoolInfo) -> float:
@@ -428,11 +427,10 @@ class RegistryGenerator:
         return sid
 
     def _other_counties(self, school: SchoolInfo) -> list[str]:
-        cached = getattr(self, "_migrant_origins", None)
-        if cached is None:
+        if self.migrant_origins is None:
             south = [c for c, (_n, pref, _p) in self.regions.items() if pref in SOUTH]
-            cached = self._migrant_origins = south or list(school.counties)
-        return cached
+            self.migrant_origins = south or list(school.counties)
+        return self.migrant_origins
 
     def _guardians(self, sid: int, school: SchoolInfo, family: people.Family, left_behind: bool) -> None:
         rng = self.rng
@@ -701,6 +699,3 @@ class RegistryGenerator:
     def close(self) -> dict[str, int]:
         self.flush(force=True)
         return {w.model._meta.model_name: w.count for w in self.writers()}
-
-
-ProgressFn = Callable[[str], Any]
