@@ -468,3 +468,22 @@ def test_outside_a_transaction_the_writer_commits_all_or_nothing(tree, monkeypat
     assert again.status == "done"
     assert Student.objects.count() == 7
     assert AuditEntry.objects.filter(event_type="registry.import_finished", success=True).count() == 2
+
+
+def test_a_person_whose_enrolment_ended_is_enrolled_again_not_duplicated(tree, registrar):
+    from edugov.registry.actions.students import do_change_status
+
+    row = student_row(100)
+    first = run(tree, registrar, csv_bytes([row]))
+    assert first.created_count == 1
+    enrolment = Enrolment.objects.get()
+    do_change_status(enrolment, kind="06", effective_on=dt.date(2024, 1, 5), acting_user=registrar)
+    row["监护人姓名"], row["监护人电话"] = "李梅", "13700000000"
+    row["监护人关系"] = "母亲"
+    again = run(tree, registrar, csv_bytes([row]))
+    assert again.status == "done", problems(again)
+    assert (again.created_count, again.updated_count) == (0, 1)
+    assert Student.objects.count() == 1
+    assert Enrolment.objects.filter(state="active").count() == 1
+    assert Enrolment.objects.count() == 2
+    assert sorted(GuardianLink.objects.values_list("guardian__name", flat=True)) == ["张大山", "李梅"]
