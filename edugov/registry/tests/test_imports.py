@@ -117,11 +117,20 @@ def problems(job) -> list[tuple[int, str, str]]:
 # --- reading -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
-def test_csv_in_each_encoding_imports(tree, registrar, encoding):
+@pytest.mark.parametrize(
+    ("encoding", "detected"),
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gbk", "gb18030"),
+        ("gb18030", "gb18030"),
+        ("utf-16", "utf-16"),
+    ],
+)
+def test_csv_in_each_encoding_imports(tree, registrar, encoding, detected):
     job = run(tree, registrar, csv_bytes([student_row(1), student_row(2)], encoding=encoding))
     assert job.status == "done", job.message
-    assert job.encoding == ("gb18030" if encoding.startswith("gb") else encoding)
+    assert job.encoding == detected
     assert sorted(Student.objects.values_list("name", flat=True)) == ["学生1", "学生2"]
     assert Student.objects.get(name="学生1").address == "乌鲁木齐市天山区解放北路1号"
 
