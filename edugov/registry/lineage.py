@@ -85,6 +85,7 @@ class HistoryEntry:
     source_ref: str
     acting_user: Any
     changes: dict[str, list[Any]]
+    record_type: str = ""  # e.g. "registry.asset": decides how coded values read
 
     @property
     def source_label(self) -> str:
@@ -99,7 +100,8 @@ def history(record: models.Model) -> list[HistoryEntry]:
         .order_by("-created_at", "-pk")
     )
     entries = [
-        HistoryEntry(r.created_at, r.action, r.source, r.source_ref, r.acting_user, r.changes) for r in rows
+        HistoryEntry(r.created_at, r.action, r.source, r.source_ref, r.acting_user, r.changes, r.record_type)
+        for r in rows
     ]
     if hasattr(record, "created_source") and not any(e.action == "create" for e in entries):
         entries.append(

@@ -18,7 +18,22 @@ from edugov.registry.exports import mask_student_number
 
 register = template.Library()
 
-# Fields whose stored value is a code of a core code table.
+# Fields whose stored value is a code of a core code table, per record type; the shared
+# map applies where a record type has no entry of its own for the field.
+CODED_BY_TYPE: dict[str, dict[str, str]] = {
+    "registry.asset": {"category": "asset_category", "status": "asset_status"},
+    "registry.building": {
+        "building_type": "building_type",
+        "structure": "building_structure",
+        "safety_rating": "building_safety",
+    },
+    "registry.staffmember": {
+        "post": "staff_post",
+        "subject": "subject",
+        "professional_title": "professional_title",
+        "education_level": "education_level",
+    },
+}
 CODED_FIELDS = {
     "id_type": "id_document_type",
     "sex": "sex",
@@ -61,11 +76,22 @@ def registry_field_label(field: str) -> str:
 @register.filter
 def registry_value(value: Any, field: str = "") -> str:
     """A recorded value as text: code names for coded fields, 是/否 for booleans."""
+    return registry_change_value(value, field)
+
+
+@register.simple_tag
+def registry_change_value(value: Any, field: str, record_type: str = "") -> str:
+    """Like ``registry_value``, reading codes with the tables of ``record_type``."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    table = CODED_FIELDS.get(field)
+    own = CODED_BY_TYPE.get(record_type, {})
+    if record_type == "registry.financerecord" and field == "category":
+        own = {}  # income or expenditure: the direction is not in the change record
+    table = own.get(field) or (
+        None if record_type in CODED_BY_TYPE and field == "status" else CODED_FIELDS.get(field)
+    )
     if table:
         name = codes.label(table, str(value))
         return f"{value} {name}" if name != str(value) else str(value)

@@ -265,6 +265,7 @@ class Entry:
     acting_user: Any
     changes: dict
     subject: str
+    record_type: str = ""
 
 
 def _combined_history(student: Student, enrolments: list[Enrolment]) -> list[Entry]:
@@ -274,7 +275,7 @@ def _combined_history(student: Student, enrolments: list[Enrolment]) -> list[Ent
         entries += [(e, subject) for e in history(enrolment)]
     entries.sort(key=lambda pair: pair[0].at, reverse=True)
     return [
-        Entry(e.at, e.action, e.source_label, e.source_ref, e.acting_user, e.changes, subject)
+        Entry(e.at, e.action, e.source_label, e.source_ref, e.acting_user, e.changes, subject, e.record_type)
         for e, subject in entries
     ]
 
