@@ -59,6 +59,14 @@ class AuditEvent(StrEnum):
     ACCESS_DENIED = "security.access_denied"
 
 
+# Labels of events defined by other apps, for the auditor's screens (core knows no app above it).
+APP_EVENT_LABELS: dict[str, Any] = {}
+
+
+def register_event_labels(labels: dict[str, Any]) -> None:
+    APP_EVENT_LABELS.update({str(k): v for k, v in labels.items()})
+
+
 def _key() -> bytes:
     return (settings.EDUGOV_AUDIT_HMAC_KEY or "").encode("utf-8")
 

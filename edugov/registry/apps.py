@@ -9,4 +9,4 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from edugov.registry import nav, roles, todo_providers  # noqa: F401 - registration
+        from edugov.registry import events, nav, roles, todo_providers  # noqa: F401 - registration

@@ -206,6 +206,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # --- bulk imports (registry) -------------------------------------------------
 # Largest import file accepted; bigger uploads are discarded as they arrive, never stored.
 EDUGOV_IMPORT_MAX_BYTES = env.get_int("EDUGOV_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+# Working days each unit has to decide one step of a transfer (DB-3).
+EDUGOV_TRANSFER_STEP_DAYS = env.get_int("EDUGOV_TRANSFER_STEP_DAYS", 5)
 # Uploads over 2.5 MB stream to a temporary file instead of memory (Django's default, stated).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -19,14 +19,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oauth2_provider.models import AccessToken, Application, set_token_value
 from oauth2_provider.settings import oauth2_settings
 
-from edugov.core.audit import log_event
+from edugov.core.audit import log_event, register_event_labels
 
 TOKEN_CREATED = "api.token_created"  # noqa: S105 - an event name
 TOKEN_REVOKED = "api.token_revoked"  # noqa: S105 - an event name
 MAX_DAYS = 365
+register_event_labels(
+    {TOKEN_CREATED: gettext_lazy("API token created"), TOKEN_REVOKED: gettext_lazy("API token revoked")}
+)
 #: Prefix of every personal token, so a leaked one is recognisable in logs and scanners.
 TOKEN_PREFIX = "edg_"  # noqa: S105 - not a secret
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from edugov.core.audit import (
+    APP_EVENT_LABELS,
     AuditEvent,
     ChainProblem,
     chain_snapshot,
@@ -85,7 +86,7 @@ EVENT_LABELS: dict[str, Any] = {
 
 def event_label(event_type: str) -> str:
     """The human name of an event type, or the type itself when none is known."""
-    label = EVENT_LABELS.get(event_type)
+    label = EVENT_LABELS.get(event_type) or APP_EVENT_LABELS.get(event_type)
     return str(label) if label is not None else event_type
 
 
@@ -171,7 +172,8 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, units: QuerySet[Organization]) -> None:
         super().__init__(data)
-        event_choices = sorted(((value, event_label(value)) for value in EVENT_LABELS), key=lambda c: c[1])
+        events = [*EVENT_LABELS, *APP_EVENT_LABELS]
+        event_choices = sorted(((value, event_label(value)) for value in events), key=lambda c: c[1])
         self.fields["event_type"].choices = [("", _("All events")), *event_choices]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         for field in self.fields.values():

@@ -192,9 +192,9 @@ def test_id_number_stored_as_a_number_is_refused(tree, registrar):
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("students.pdf", b"%PDF-1.4", "cannot be imported"),
-        ("students.csv", b"", "empty"),
-        ("students.xlsx", b"not a workbook at all", "not an Excel"),
+        ("students.pdf", b"%PDF-1.4", "不能导入"),
+        ("students.csv", b"", "文件为空"),
+        ("students.xlsx", b"not a workbook at all", "不是 Excel"),
     ],
     ids=["unsupported_case", "empty_case", "fake_xlsx_case"],
 )
@@ -245,7 +245,7 @@ def test_a_title_row_above_the_headers_is_skipped(tree, registrar):
 def test_headers_only_is_reported_as_empty(tree, registrar):
     job = run(tree, registrar, csv_bytes([]))
     assert job.status == "failed"
-    assert "no rows" in job.message
+    assert "没有数据行" in job.message
 
 
 # --- checking every cell -------------------------------------------------------------------------
