@@ -229,6 +229,12 @@ def run_statements(statements: Iterable[str]) -> None:
             cursor.execute(sql)
 
 
+def _check_pending_constraints() -> None:
+    """PostgreSQL refuses to alter a table with deferred foreign-key checks pending: run them now."""
+    if is_postgres():
+        run_statements(["SET CONSTRAINTS ALL IMMEDIATE", "SET CONSTRAINTS ALL DEFERRED"])
+
+
 @contextlib.contextmanager
 def loading(models_: Sequence[type[models.Model]], *, drop_indexes: bool = True) -> Iterator[None]:
     """Around a bulk load (inside a transaction): drop secondary indexes, then rebuild them
@@ -242,9 +248,11 @@ def loading(models_: Sequence[type[models.Model]], *, drop_indexes: bool = True)
             cursor.execute("PRAGMA cache_size = -262144")
     try:
         if drop_indexes:
+            _check_pending_constraints()
             for model in models_:
                 restore += drop_secondary_indexes(model)
         yield
+        _check_pending_constraints()
         run_statements(restore)
         reset_sequences(models_)
     finally:

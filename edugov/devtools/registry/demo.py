@@ -127,19 +127,21 @@ def build_registry(
         schools = schools.filter(region_id__in=counties)
     infos = school_infos(schools)
     region_rows, _by_prefecture = region_table()
-    with transaction.atomic(), bulk.loading(LOADED_MODELS):
-        gen = RegistryGenerator(
-            seed=seed, density=density or DENSITY[scale], today=today, regions=region_rows
-        )
-        featured = _featured_school(infos)
-        for n, info in enumerate(infos, start=1):
-            gen.school(info)
-            if n % 200 == 0:
-                pupils = gen.students.count + len(gen.students.rows)
-                say(f"  registry: {n}/{len(infos)} schools, {pupils} pupils")
-        if featured is not None:
-            _plant_problems(gen, featured, infos)
-        counts = gen.close()
+    with transaction.atomic():
+        with bulk.loading(LOADED_MODELS):
+            gen = RegistryGenerator(
+                seed=seed, density=density or DENSITY[scale], today=today, regions=region_rows
+            )
+            featured = _featured_school(infos)
+            for n, info in enumerate(infos, start=1):
+                gen.school(info)
+                if n % 200 == 0:
+                    pupils = gen.students.count + len(gen.students.rows)
+                    say(f"  registry: {n}/{len(infos)} schools, {pupils} pupils")
+            if featured is not None:
+                _plant_problems(gen, featured, infos)
+            counts = gen.close()
+        # With the indexes back and the sequences reset, the few things made by actions:
         if featured is not None:
             counts["duplicate_suspects"] = _flag_planted_duplicates(featured)
             _overload_and_danger(featured)
@@ -190,11 +192,11 @@ def _flag_planted_duplicates(school: SchoolInfo) -> int:
     from edugov.registry.actions.students import flag_duplicate_suspects
 
     unnumbered = Student.objects.filter(id_hash__isnull=True, created_source="demo").order_by("pk")
-    found = 0
+    found: set[int] = set()
     for student in unnumbered:
         enrolment = student.enrolments.select_related("school").first()
-        found += len(flag_duplicate_suspects(student, enrolment.school))
-    return found
+        found.update(s.pk for s in flag_duplicate_suspects(student, enrolment.school))
+    return len(found)
 
 
 def _overload_and_danger(school: SchoolInfo) -> None:
