@@ -52,7 +52,6 @@ logger = logging.getLogger("edugov.devtools")
 DENSITY = {"small": 0.2, "medium": 0.35, "large": 0.6}
 FEATURED_COUNTY = "650102"  # 天山区
 PLANTED_CLASS = "9班"
-PLANTED_MARK = "（示例数据问题）"
 LOADED_MODELS = (
     SchoolProfile, Student, Enrolment, StatusChange, Guardian, GuardianLink, StaffMember, Building, Asset,
     FinanceRecord,
@@ -214,7 +213,7 @@ def _overload_and_danger(school: SchoolInfo) -> None:
         structure="5",
         safety_rating="D",
         safety_assessed_on=timezone.localdate() - dt.timedelta(days=40),
-        use="仍在使用" + PLANTED_MARK,
+        use="音乐、美术教室",
         created_source="demo",
     )
 
