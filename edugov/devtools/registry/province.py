@@ -83,4 +83,4 @@ def build_province_registry(
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     seconds = time.monotonic() - started
     say(f"  province: {counts['student']:,} pupils in {len(infos)} schools in {seconds:.0f}s")
-    return {**counts, "seconds": round(seconds, 1), "schools": len(schools)}
+    return {**counts, "seconds": round(seconds, 1), "schools": len(schools), "expected": round(expected)}

@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from edugov.core import crypto
-from edugov.core.models import Grant
+from edugov.core.models import Grant, Organization
 from edugov.core.validators import parse_id_number, validate_student_number
 from edugov.devtools.demo import build_demo
 from edugov.devtools.registry.demo import PLANTED_CLASS, build_registry
@@ -173,3 +173,23 @@ def test_planted_problems_transfers_and_rerun(demo, settings, tmp_path, capsys):
     call_command("populate_demo", "--scale", "small")
     assert "nothing changed" in capsys.readouterr().out
     assert Student.objects.count() == before
+
+
+def test_province_loader_scales_to_a_target_and_leaves_the_tables_usable():
+    from edugov.devtools.registry.province import build_province_registry
+    from edugov.registry.tests.factories import enrol
+
+    build_demo(seed=2026, scale="small")
+    counts = build_province_registry(prefectures={"650200"}, target=600_000)
+    students = Student.objects.count()
+    assert counts["student"] == students
+    assert abs(students - counts["expected"]) < 0.15 * counts["expected"]
+    assert 15_000 < students < 35_000  # Karamay's share of 600,000 pupils over the small tree
+    karamay = Organization.objects.get(kind="bureau", level="prefecture", region_id="650200")
+    assert not Enrolment.objects.exclude(school__path__startswith=karamay.path).exists()
+    assert Enrolment.objects.filter(state="active").count() == students
+    assert not Guardian.objects.exists()  # left out at province scale
+    # Indexes and sequences are back: the normal write path works on the loaded tables.
+    school = Enrolment.objects.order_by("pk").first().school
+    enrolment = enrol(school)
+    assert enrolment.student.pk > max(s.pk for s in Student.objects.exclude(pk=enrolment.student.pk))
