@@ -55,7 +55,14 @@ class Student(PersonIdentity, RegistryRecord):
                 name="registry_student_number_unique",
             ),
         ]
-        indexes = [models.Index(fields=["name", "birth_date"], name="registry_student_name_birth")]
+        indexes = [
+            models.Index(fields=["name", "birth_date"], name="registry_student_name_birth"),
+            # Prefix search by name ("starts with") on PostgreSQL under a non-C collation;
+            # SQLite ignores the operator class.
+            models.Index(
+                fields=["name"], opclasses=["varchar_pattern_ops"], name="registry_student_name_prefix"
+            ),
+        ]
 
 
 class Guardian(RegistryRecord):
