@@ -163,10 +163,13 @@ def raw_rows(records: list[dict]) -> list[tuple]:
     rows = []
     for r in records:
         number = r["id_number"]
+        masked = mask_id_number(number)
         rows.append(
             (
                 r["name"], "1", sealer.seal(number, "registry.student.id_number"), sealer.hash(number),
-                mask_id_number(number), r["sex"], r["ethnicity"], r["birth_date"], "CHN", "G" + number,
+                masked, r["sex"], r["ethnicity"], r["birth_date"], "CHN",
+                sealer.seal("G" + number, "registry.student.student_number"),
+                sealer.hash("G" + number, kind="student_number"), "G" + masked,
                 r["household_region"], sealer.seal(r["address"], "registry.student.address"), False, False,
                 "", False, "import",
             )
@@ -176,8 +179,8 @@ def raw_rows(records: list[dict]) -> list[tuple]:
 
 RAW_FIELDS = [
     "name", "id_type", "id_number", "id_hash", "id_masked", "sex", "ethnicity", "birth_date", "nationality",
-    "student_number", "household_region", "address", "left_behind", "migrant", "disability", "aid_eligible",
-    "created_source",
+    "student_number", "student_number_hash", "student_number_masked", "household_region", "address",
+    "left_behind", "migrant", "disability", "aid_eligible", "created_source",
 ]  # fmt: skip
 
 

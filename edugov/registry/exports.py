@@ -39,8 +39,8 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from edugov.core.audit import log_event
-from edugov.platform.privacy import mask_id_number
 from edugov.registry.events import RegistryEvent
+from edugov.registry.identity import mask_student_number as mask_student_number  # re-exported
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -102,18 +102,6 @@ _SHEET_START = (
     "</sheetView></sheetViews><sheetData>"
 )
 _SHEET_END = "</sheetData></worksheet>"
-
-
-def mask_student_number(number: Any) -> str:
-    """Mask a student number built on an ID number (G/J + 18 characters, STANDARDS §4.2).
-
-    Such a number *is* the ID number with a prefix, so wherever ID numbers are masked it
-    is masked the same way; L numbers (no ID number) are shown as they are.
-    """
-    text = str(number or "")
-    if len(text) == 19 and text[0] in {"G", "J"}:
-        return text[0] + mask_id_number(text[1:])
-    return text
 
 
 def _column(index: int) -> str:

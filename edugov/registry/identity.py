@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from edugov.core.validators import parse_id_number
 from edugov.platform.privacy import mask_id_number, mask_middle, mask_phone
 
 RESIDENT_ID_CARD = "1"
+STUDENT_NUMBER_CONTEXT = "registry.student.student_number"
 
 
 @dataclass(frozen=True)
@@ -69,3 +71,31 @@ def phone_hash(phone: str) -> str:
 
 def phone_masked(phone: str) -> str:
     return mask_phone(phone.strip())
+
+
+def normalise_student_number(number: Any) -> str:
+    """A student number as stored and hashed: no spaces, upper case."""
+    return str(number or "").strip().replace(" ", "").upper()
+
+
+def student_number_hash(number: Any) -> str | None:
+    """The keyed hash a student number is found by (None for an empty number)."""
+    normalised = normalise_student_number(number)
+    return lookup_hash(normalised, kind="student_number") if normalised else None
+
+
+def mask_student_number(number: Any) -> str:
+    """Mask a student number built on an ID number (G/J + 18 characters, STANDARDS §4.2).
+
+    Such a number *is* the ID number with a prefix, so wherever ID numbers are masked it
+    is masked the same way; L numbers (no ID number) are shown as they are.
+    """
+    text = str(number or "")
+    if len(text) == 19 and text[0] in {"G", "J"}:
+        return text[0] + mask_id_number(text[1:])
+    return text
+
+
+def student_number_masked(number: Any) -> str:
+    """What lists and exports show of a student number (``Student.student_number_masked``)."""
+    return mask_student_number(normalise_student_number(number))

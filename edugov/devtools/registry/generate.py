@@ -23,6 +23,7 @@ from edugov.devtools.registry import people
 from edugov.devtools.registry.bulk import IdBlock, Sealer, Writer, flush_all
 from edugov.platform.privacy import mask_id_number, mask_phone
 from edugov.registry.choices import Boarding, EnrolmentState, FinanceDirection, Source
+from edugov.registry.identity import STUDENT_NUMBER_CONTEXT
 from edugov.registry.models import (
     Asset,
     Building,
@@ -183,8 +184,9 @@ class RegistryGenerator:
         self.students = Writer(
             Student,
             ["id", "name", "id_type", "id_number", "id_hash", "id_masked", "sex", "ethnicity", "birth_date",
-             "nationality", "student_number", "household_region", "address", "left_behind", "migrant",
-             "disability", "aid_eligible", "created_source"],
+             "nationality", "student_number", "student_number_hash", "student_number_masked",
+             "household_region", "address", "left_behind", "migrant", "disability", "aid_eligible",
+             "created_source"],
             **w,
         )  # fmt: skip
         self.enrolment_ids = IdBlock(Enrolment)
@@ -368,9 +370,10 @@ class RegistryGenerator:
                 mask_id_number(number),
             )
             student_number = "G" + number
+            number_masked = "G" + masked
         else:  # no ID document: a temporary L number (STANDARDS §4.2)
             sealed_number, id_hash, masked = "", None, ""
-            student_number = f"L{county}{birth:%Y%m%d}{sid % 10000:04d}"
+            student_number = number_masked = f"L{county}{birth:%Y%m%d}{sid % 10000:04d}"
         disability = ""
         if school.school_type == "514":
             disability = rng.choice("1234567")
@@ -389,7 +392,9 @@ class RegistryGenerator:
                 ethnicity,
                 birth,
                 "CHN",
-                student_number,
+                self.sealer.seal(student_number, STUDENT_NUMBER_CONTEXT),
+                self.sealer.hash(student_number, kind="student_number"),
+                number_masked,
                 county,
                 self.sealer.seal(family.address, "registry.student.address"),
                 left_behind,

@@ -23,7 +23,14 @@ from edugov.registry import codes
 from edugov.registry.choices import DuplicateStatus, EnrolmentState, Source
 from edugov.registry.errors import EnrolmentConflict, MergeRefused
 from edugov.registry.events import RegistryEvent
-from edugov.registry.identity import Identity, normalise_document, phone_hash, phone_masked
+from edugov.registry.identity import (
+    Identity,
+    normalise_document,
+    phone_hash,
+    phone_masked,
+    student_number_hash,
+    student_number_masked,
+)
 from edugov.registry.lineage import diff, record_change
 from edugov.registry.models import (
     DuplicateSuspect,
@@ -144,7 +151,7 @@ def new_student_number(identity: Identity, school: Any, birth_date: dt.date) -> 
     region = (school.region_id and str(school.region.code)) or "000000"
     for _attempt in range(20):
         number = f"L{region[:6]}{birth_date:%Y%m%d}{secrets.randbelow(10000):04d}"
-        if not Student.objects.filter(student_number=number).exists():
+        if not Student.objects.filter(student_number_hash=student_number_hash(number)).exists():
             return number
     raise ValidationError(_("Could not allocate a temporary student number; try again."))
 
@@ -227,6 +234,8 @@ def _enrol(school, values, identity, enrol_values, guardians, acting_user, sourc
                         id_hash=identity.hash,
                         id_masked=identity.masked,
                         student_number=number,
+                        student_number_hash=student_number_hash(number),
+                        student_number_masked=student_number_masked(number),
                         created_by=actor,
                         created_source=source,
                         created_ref=source_ref,

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from edugov.core.access import units_with_permission
 from edugov.platform.api import ScopedViewSetMixin
 from edugov.platform.api import source_ref as api_source_ref
-from edugov.platform.privacy import mask_id_number
 from edugov.registry.errors import EnrolmentConflict, OwnershipRefused, RegistryError
+from edugov.registry.identity import mask_student_number
 
 READ_SCOPE = "registry:read"
 WRITE_SCOPE = "registry:write"
@@ -23,7 +23,11 @@ WRITE_SCOPE = "registry:write"
 
 class MaskedStudentNumberField(serializers.CharField):
     """A student number built on an ID number (G/J + 18 characters) carries the ID number:
-    masked the same way, as the workspace lists do. L numbers are shown as they are."""
+    masked the same way, as the workspace lists do. L numbers are shown as they are.
+
+    Point ``source`` at ``student_number_masked`` (stored masked, so nothing decrypts); a
+    plain number given instead is masked here.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("read_only", True)
@@ -31,10 +35,7 @@ class MaskedStudentNumberField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> str:
-        text = str(value or "")
-        if len(text) == 19 and text[0] in {"G", "J"}:
-            return text[0] + mask_id_number(text[1:])
-        return text
+        return mask_student_number(value)  # idempotent: a masked number stays as it is
 
 
 class RegistryViewSetMixin(ScopedViewSetMixin):

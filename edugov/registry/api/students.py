@@ -45,7 +45,7 @@ from edugov.registry.api.base import (
     unit_for,
 )
 from edugov.registry.choices import EnrolmentState, Source
-from edugov.registry.identity import id_lookup_hash
+from edugov.registry.identity import id_lookup_hash, student_number_hash
 from edugov.registry.models import Enrolment, GuardianLink, Student
 
 
@@ -80,7 +80,7 @@ class StudentListSerializer(serializers.ModelSerializer):
     """One row of the list: a current enrolment with its student (identity masked)."""
 
     id = serializers.IntegerField(source="student_id", read_only=True)
-    student_number = MaskedStudentNumberField(source="student.student_number")
+    student_number = MaskedStudentNumberField(source="student.student_number_masked")
     name = serializers.CharField(source="student.name", read_only=True)
     sex = serializers.CharField(source="student.sex", read_only=True)
     birth_date = serializers.DateField(source="student.birth_date", read_only=True)
@@ -125,7 +125,7 @@ class PersonalDataSerializer(serializers.Serializer):
 
 
 class StudentDetailSerializer(serializers.ModelSerializer):
-    student_number = MaskedStudentNumberField()
+    student_number = MaskedStudentNumberField(source="student_number_masked")
     enrolments = serializers.SerializerMethodField()
     guardians = GuardianMaskedSerializer(source="guardian_links", many=True, read_only=True)
     personal = serializers.SerializerMethodField(
@@ -331,7 +331,7 @@ class StudentViewSet(
         if params.get("status"):
             qs = qs.filter(status=params["status"])
         if params.get("student_number"):
-            qs = qs.filter(student__student_number=params["student_number"].strip().upper())
+            qs = qs.filter(student__student_number_hash=student_number_hash(params["student_number"]) or "-")
         if params.get("id_number"):
             qs = qs.filter(student__id_hash=id_lookup_hash("1", params["id_number"]) or "-")
         if params.get("updated_since"):

@@ -35,14 +35,14 @@ from edugov.registry.api.base import (
     unit_for,
 )
 from edugov.registry.api.students import SchoolRefSerializer
-from edugov.registry.identity import id_lookup_hash
+from edugov.registry.identity import id_lookup_hash, student_number_hash
 from edugov.registry.models import Student, Transfer, TransferStep
 
 
 class TransferStudentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
-    student_number = MaskedStudentNumberField()
+    student_number = MaskedStudentNumberField(source="student_number_masked")
     id_masked = serializers.CharField(read_only=True)
 
 
@@ -119,7 +119,9 @@ def _student_named(data: dict[str, Any]) -> Student:
     number = (data.get("student_number") or "").strip().upper()
     student = None
     if number:
-        student = Student.objects.filter(student_number=number, merged_into__isnull=True).first()
+        student = Student.objects.filter(
+            student_number_hash=student_number_hash(number), merged_into__isnull=True
+        ).first()
     elif data.get("id_number"):
         id_hash = id_lookup_hash(data.get("id_type") or "1", data["id_number"])
         if id_hash:

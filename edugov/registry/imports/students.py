@@ -29,7 +29,12 @@ from edugov.platform.privacy import mask_id_number, mask_middle, mask_phone
 from edugov.registry import rules
 from edugov.registry.actions.students import ENROL_KIND, flag_duplicate_suspects
 from edugov.registry.choices import EnrolmentState, Source
-from edugov.registry.identity import RESIDENT_ID_CARD
+from edugov.registry.identity import (
+    RESIDENT_ID_CARD,
+    STUDENT_NUMBER_CONTEXT,
+    mask_student_number,
+    student_number_hash,
+)
 from edugov.registry.imports import cells
 from edugov.registry.imports.cells import CellError
 from edugov.registry.imports.columns import STUDENTS
@@ -354,7 +359,10 @@ class StudentImporter:
                         "Already enrolled at %(school)s (student number %(number)s). A person can hold only "
                         "one enrolment: apply for a transfer instead."
                     )
-                    % {"school": enrolment["school__name"], "number": student["student_number"] or "—"},
+                    % {
+                        "school": enrolment["school__name"],
+                        "number": student["student_number_masked"] or "—",
+                    },
                 )
                 continue
             self._decide_existing(row, student, enrolment, linked.get(student["id"], set()), result)
@@ -394,10 +402,11 @@ class StudentImporter:
 
     def _existing(self, rows: list[Row]) -> dict[int, dict[str, Any]]:
         """Existing people by row number: by ID hash, else by student number, else by name at the school."""
-        fields = ("id", "id_hash", "student_number", "merged_into_id", *STUDENT_COMPARED)
+        fields = ("id", "id_hash", "student_number_hash", "student_number_masked", "merged_into_id")
+        fields += STUDENT_COMPARED
         by_hash = {r.values["id_hash"]: r.number for r in rows if r.values["id_hash"]}
         by_number = {
-            r.values["student_number"]: r.number
+            student_number_hash(r.values["student_number"]): r.number
             for r in rows
             if not r.values["id_hash"] and r.values["student_number"]
         }
@@ -411,8 +420,8 @@ class StudentImporter:
             for student in Student.objects.filter(id_hash__in=list(by_hash)).values(*fields):
                 found[by_hash[student["id_hash"]]] = student
         if by_number:
-            for student in Student.objects.filter(student_number__in=list(by_number)).values(*fields):
-                row_number = by_number[student["student_number"]]
+            for student in Student.objects.filter(student_number_hash__in=list(by_number)).values(*fields):
+                row_number = by_number[student["student_number_hash"]]
                 if student["id_hash"]:
                     # The number belongs to someone with an ID number: not this person.
                     self._problem(
@@ -477,13 +486,14 @@ class StudentImporter:
                 number = f"L{region}{v['birth_date']:%Y%m%d}{secrets.randbelow(10000):04d}"
                 if number not in self.seen_numbers and number not in candidates:
                     candidates[number] = row
+            hashes = {number: student_number_hash(number) for number in candidates}
             taken = set(
-                Student.objects.filter(student_number__in=list(candidates)).values_list(
-                    "student_number", flat=True
+                Student.objects.filter(student_number_hash__in=list(hashes.values())).values_list(
+                    "student_number_hash", flat=True
                 )
             )
             for number, row in candidates.items():
-                if number not in taken:
+                if hashes[number] not in taken:
                     row.values["student_number"] = number
                     self.seen_numbers[number] = row.number
             pending = [r for r in pending if r.values["student_number"] is None]
@@ -506,6 +516,7 @@ class StudentImporter:
             "guardian": _guardian_values(v["guardian"]),
         }
         if kind == "new":
+            number = v["student_number"]
             op["student"] = {
                 "name": v["name"],
                 "id_type": v["id_type"],
@@ -516,7 +527,9 @@ class StudentImporter:
                 "ethnicity": v["ethnicity"],
                 "birth_date": v["birth_date"].isoformat(),
                 "nationality": v["nationality"],
-                "student_number": v["student_number"],
+                "student_number": crypto.encrypt(number, context=STUDENT_NUMBER_CONTEXT) if number else "",
+                "student_number_hash": student_number_hash(number),
+                "student_number_masked": mask_student_number(number),
                 "household_region": v["household_region"],
                 "address": crypto.encrypt(v["address"], context=_ADDRESS_CTX) if v["address"] else "",
                 "left_behind": v["left_behind"],

@@ -24,8 +24,16 @@ class Student(PersonIdentity, RegistryRecord):
     scope_field = "enrolments__school"
     scope_is_many = True
 
-    # 学籍号: one number for life (G + ID number; J or L without one; STANDARDS §4.2).
-    student_number = models.CharField(_("student number"), max_length=19, null=True, blank=True)
+    # 学籍号: one number for life (G + ID number; J or L without one; STANDARDS §4.2). A G
+    # number carries the ID number, so it is encrypted like it, with a lookup hash for
+    # exact search and uniqueness and a masked copy for lists (ADR 0006).
+    student_number = EncryptedTextField(_("student number"))
+    student_number_hash = models.CharField(
+        _("student number lookup hash"), max_length=64, null=True, blank=True, editable=False
+    )
+    student_number_masked = models.CharField(
+        _("student number (masked)"), max_length=24, blank=True, editable=False
+    )
     household_region = models.CharField(_("household registration region"), max_length=6, blank=True)
     address = EncryptedTextField(_("home address"))
     left_behind = models.BooleanField(_("left-behind child"), default=False)
@@ -50,8 +58,8 @@ class Student(PersonIdentity, RegistryRecord):
                 fields=["id_hash"], condition=Q(id_hash__isnull=False), name="registry_student_one_per_id"
             ),
             models.UniqueConstraint(
-                fields=["student_number"],
-                condition=Q(student_number__isnull=False),
+                fields=["student_number_hash"],
+                condition=Q(student_number_hash__isnull=False),
                 name="registry_student_number_unique",
             ),
         ]

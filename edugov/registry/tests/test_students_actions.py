@@ -79,6 +79,67 @@ def test_id_number_is_encrypted_at_rest_and_found_by_hash(tree):
     )
 
 
+def test_student_number_is_encrypted_at_rest_and_found_by_hash(tree):
+    from edugov.registry.identity import student_number_hash
+
+    values = student_values()
+    enrolment = enrol(tree.school_tianshan, id_number=values["id_number"])
+    number = "G" + values["id_number"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT student_number, student_number_hash, student_number_masked FROM registry_student "
+            "WHERE id = %s",
+            [enrolment.student_id],
+        )
+        raw_number, raw_hash, raw_masked = cursor.fetchone()
+    assert values["id_number"] not in raw_number
+    assert raw_number.startswith("v1:")
+    assert values["id_number"] not in raw_hash
+    assert raw_masked == "G" + values["id_number"][:6] + "********" + values["id_number"][-4:]
+    assert Student.objects.get(pk=enrolment.student_id).student_number == number
+    found = Student.objects.get(student_number_hash=student_number_hash(" " + number.lower()))
+    assert found.pk == enrolment.student_id
+    assert student_number_hash("") is None
+
+
+def test_student_number_migration_encrypts_existing_plain_numbers(tree):
+    """The data step of migration 0003 on rows holding plain numbers (as before it ran)."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db.migrations.executor import MigrationExecutor
+
+    from edugov.registry.identity import student_number_hash
+
+    migration = importlib.import_module("edugov.registry.migrations.0003_encrypt_student_number")
+    plain = enrol(tree.school_tianshan).student
+    kept = enrol(tree.school_tianshan, id_number=student_values()["id_number"]).student
+    number = plain.student_number
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_student SET student_number = %s, student_number_hash = NULL, "
+            "student_number_masked = '' WHERE id = %s",
+            [number, plain.pk],
+        )
+        cursor.execute("SELECT student_number FROM registry_student WHERE id = %s", [kept.pk])
+        kept_raw = cursor.fetchone()[0]
+    apps = (
+        MigrationExecutor(connection)
+        .loader.project_state(("registry", "0002_student_name_prefix_index"))
+        .apps
+    )
+    migration.encrypt_numbers(apps, SimpleNamespace(connection=connection))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT student_number FROM registry_student WHERE id = %s", [plain.pk])
+        assert cursor.fetchone()[0].startswith("v1:")
+        cursor.execute("SELECT student_number FROM registry_student WHERE id = %s", [kept.pk])
+        assert cursor.fetchone()[0] == kept_raw  # already encrypted: left as it was
+    converted = Student.objects.get(student_number_hash=student_number_hash(number))
+    assert converted.pk == plain.pk
+    assert converted.student_number == number
+    assert converted.student_number_masked == plain.student_number_masked
+
+
 def test_full_view_needs_grant_and_is_audited(tree):
     enrolment = enrol(tree.school_tianshan)
     teacher = make_user("t", unit=tree.school_tianshan, role="teacher")

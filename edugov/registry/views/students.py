@@ -45,7 +45,7 @@ from edugov.registry.actions.students import (
 )
 from edugov.registry.choices import DuplicateStatus, EnrolmentState, TransferStatus
 from edugov.registry.errors import EnrolmentConflict, MergeRefused, OwnershipRefused
-from edugov.registry.exports import mask_student_number, xlsx_response
+from edugov.registry.exports import xlsx_response
 from edugov.registry.forms.students import (
     ENDED,
     EnrolmentEditForm,
@@ -56,7 +56,7 @@ from edugov.registry.forms.students import (
     StudentEnrolForm,
     StudentFilterForm,
 )
-from edugov.registry.identity import id_lookup_hash
+from edugov.registry.identity import id_lookup_hash, student_number_hash
 from edugov.registry.lineage import history
 from edugov.registry.models import (
     DuplicateSuspect,
@@ -79,7 +79,7 @@ PAGE_SIZE = 50
 # Above this many schools in scope the unit filter offers bureaus only (a province has 15,000).
 MAX_SCHOOL_OPTIONS = 500
 # Encrypted columns a list never reads (reading them would decrypt every row).
-ENCRYPTED_STUDENT_FIELDS = ("student__id_number", "student__address")
+ENCRYPTED_STUDENT_FIELDS = ("student__id_number", "student__address", "student__student_number")
 # "school" (the default) follows the unit tree, so PostgreSQL walks the schools in scope by
 # their path index and each school's rows by (school, state, grade, class): a prefecture of
 # 400,000 pupils pages in tens of milliseconds. "new" is newest enrolments first; over a
@@ -183,7 +183,7 @@ def filter_enrolments(qs: QuerySet[Enrolment], form: StudentFilterForm, request:
         qs = qs.filter(**{lookup: name})
     number = (data.get("student_number") or "").strip().upper()
     if number:
-        qs = qs.filter(student__student_number=number)
+        qs = qs.filter(student__student_number_hash=student_number_hash(number))
     hashes = [h for h in request.GET.getlist("idh") if len(h) <= 64]
     if hashes:
         qs = qs.filter(student__id_hash__in=hashes[:20])
@@ -382,7 +382,7 @@ def student_enrol(request: HttpRequest) -> HttpResponse:
                 _("%(name)s is enrolled (student number %(number)s).")
                 % {
                     "name": enrolment.student.name,
-                    "number": mask_student_number(enrolment.student.student_number),
+                    "number": enrolment.student.student_number_masked,
                 },
             )
             return redirect("registry:student_detail", pk=enrolment.student_id)
@@ -508,7 +508,14 @@ def _suspect_queryset(user: Any) -> QuerySet[DuplicateSuspect]:
     return (
         DuplicateSuspect.objects.filter(q)
         .select_related("first", "second", "organization")
-        .defer("first__id_number", "first__address", "second__id_number", "second__address")
+        .defer(
+            "first__id_number",
+            "first__address",
+            "first__student_number",
+            "second__id_number",
+            "second__address",
+            "second__student_number",
+        )
     )
 
 
@@ -520,7 +527,14 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     merges = (
         StudentMerge.objects.filter(scope_q(user, MERGE, field="organization"))
         .select_related("kept", "merged", "merged_by", "reverted_by")
-        .defer("kept__id_number", "kept__address", "merged__id_number", "merged__address")
+        .defer(
+            "kept__id_number",
+            "kept__address",
+            "kept__student_number",
+            "merged__id_number",
+            "merged__address",
+            "merged__student_number",
+        )
         .order_by("-merged_at", "-pk")[:PAGE_SIZE]
     )
     return render(
@@ -639,7 +653,7 @@ def _export_headers(unmasked: bool) -> list[str]:
 
 
 EXPORT_COLUMNS = (
-    "student__student_number",
+    "student__student_number_masked",
     "student__name",
     "student__id_type",
     "student__id_masked",
@@ -690,7 +704,9 @@ def _export_rows(qs: QuerySet[Enrolment], unmasked: bool):  # noqa: ANN202 - a g
     """Plain tuples (no model instances: 400,000 rows), codes turned into their names."""
     yes, no = _("Yes"), _("No")
     labels = {table: _CodeNames(table) for table in EXPORT_CODE_TABLES}
-    columns = EXPORT_COLUMNS + (("student__id_number", "student__address") if unmasked else ())
+    columns = EXPORT_COLUMNS + (
+        ("student__id_number", "student__address", "student__student_number") if unmasked else ()
+    )
     for row in qs.values_list(*columns).iterator(chunk_size=2000):
         (
             number,
@@ -715,7 +731,7 @@ def _export_rows(qs: QuerySet[Enrolment], unmasked: bool):  # noqa: ANN202 - a g
             aid,
         ) = row[:20]
         yield [
-            number if unmasked else mask_student_number(number),
+            row[22] if unmasked else number,
             name,
             labels["id_document_type"][id_type],
             row[20] if unmasked else id_masked,

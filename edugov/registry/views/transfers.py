@@ -46,7 +46,7 @@ from edugov.registry.forms.transfers import (
     TransferWithdrawForm,
     apply_schools,
 )
-from edugov.registry.identity import id_lookup_hash
+from edugov.registry.identity import id_lookup_hash, student_number_hash
 from edugov.registry.models import Student, Transfer, TransferStep
 from edugov.registry.todos_transfers import awaiting_steps
 
@@ -91,7 +91,11 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         if data["q"]:
             term = data["q"].strip()
-            qs = qs.filter(Q(student__name__icontains=term) | Q(student__student_number=term.upper()))
+            by_number = student_number_hash(term)
+            qs = qs.filter(
+                Q(student__name__icontains=term)
+                | (Q(student__student_number_hash=by_number) if by_number else Q(pk__in=[]))
+            )
         if data["status"]:
             qs = qs.filter(status=data["status"])
         if data["step"]:
@@ -145,7 +149,7 @@ def find_student(value: str) -> Student | None:
     if not value:
         return None
     people = Student.objects.filter(merged_into__isnull=True)
-    person = people.filter(student_number=value).first()
+    person = people.filter(student_number_hash=student_number_hash(value)).first()
     if person is None:
         digest = id_lookup_hash("1", value)
         if digest:
