@@ -21,7 +21,7 @@ from edugov.registry.choices import Source
 from edugov.registry.models import ChangeRecord
 
 # Fields recorded as "changed" with masked values only.
-SENSITIVE_FIELDS = frozenset({"id_number", "address", "phone"})
+SENSITIVE_FIELDS = frozenset({"id_number", "address", "phone", "student_number"})
 
 
 def _plain(value: Any) -> Any:
