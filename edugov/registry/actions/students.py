@@ -75,11 +75,15 @@ def clean_student_values(values: dict[str, Any], *, today: dt.date | None = None
     identity = Identity(id_type="1", number="", hash=None, masked="")
     try:
         codes.check("id_document_type", cleaned.get("id_type") or "1", field_label=_("ID document type"))
-        identity = normalise_document(
-            cleaned.get("id_type") or "1", cleaned.get("id_number", ""), today=today
-        )
     except ValidationError as error:
-        errors["id_number" if "id_type" not in str(error) else "id_type"] = error.messages[0]
+        errors["id_type"] = error.messages[0]
+    else:
+        try:
+            identity = normalise_document(
+                cleaned.get("id_type") or "1", cleaned.get("id_number", ""), today=today
+            )
+        except ValidationError as error:
+            errors["id_number"] = error.messages[0]
     for field, table, label in (
         ("sex", "sex", _("Sex")),
         ("ethnicity", "ethnicity", _("Ethnicity")),

@@ -231,3 +231,13 @@ def test_duplicate_suspect_without_id_and_reversible_merge(tree):
     assert Student.objects.get(pk=first.student_id).enrolments.count() == 1
     assert Student.objects.get(pk=first.student_id).merged_into_id is None
     assert DuplicateSuspect.objects.get().status == "open"
+
+
+def test_errors_name_the_field_that_is_wrong(tree):
+    with pytest.raises(ValidationError) as bad_type:
+        enrol(tree.school_tianshan, id_type="Q")
+    assert set(bad_type.value.message_dict) == {"id_type"}
+    with pytest.raises(ValidationError) as bad_number:
+        enrol(tree.school_tianshan, id_number="650102201503010000")
+    assert "id_number" in bad_number.value.message_dict
+    assert "id_type" not in bad_number.value.message_dict
