@@ -6,7 +6,6 @@ from edugov.core.navigation import register_nav_item, register_nav_section
 from edugov.registry.todos_transfers import transfer_badge
 
 register_nav_section("registry", _("Basic database"), 30)
-# Each area registers its own items next to its URLs (see registry/urls/).
 
 # Students (学籍).
 register_nav_item(

@@ -113,12 +113,17 @@ def record_unit(record: Any) -> Any:
     return getattr(record, "organization", None)
 
 
+def bureau_of(unit: Any, level: str) -> Any:
+    """The nearest bureau of ``level`` (county or prefecture) at or above ``unit``; None if none."""
+    for ancestor in reversed([*unit.get_ancestors(), unit]):
+        if ancestor.kind == OrganizationKind.BUREAU and ancestor.level == level:
+            return ancestor
+    return None
+
+
 def county_bureau_of(unit: Any) -> Any:
     """The nearest county-level bureau above (or at) ``unit``; the unit itself if none."""
-    for ancestor in reversed([*unit.get_ancestors(), unit]):
-        if ancestor.kind == OrganizationKind.BUREAU and ancestor.level == OrganizationLevel.COUNTY:
-            return ancestor
-    return unit
+    return bureau_of(unit, OrganizationLevel.COUNTY) or unit
 
 
 def owner_unit(family: FieldFamily, record: Any) -> Any:

@@ -33,6 +33,7 @@ from edugov.registry.errors import TransferRefused
 from edugov.registry.events import RegistryEvent
 from edugov.registry.lineage import record_change
 from edugov.registry.models import Enrolment, StatusChange, Student, Transfer, TransferStep
+from edugov.registry.ownership import bureau_of
 
 logger = logging.getLogger("edugov.registry.transfers")
 
@@ -53,14 +54,6 @@ def jurisdiction_of(unit: Any) -> str:
     """The work-calendar jurisdiction of a unit: Xinjiang's for units in region 65, else national."""
     code = str(getattr(unit, "region_id", "") or "")
     return Jurisdiction.XINJIANG if code.startswith(Jurisdiction.XINJIANG) else Jurisdiction.NATIONAL
-
-
-def bureau_of(unit: Any, level: str) -> Any:
-    """The nearest bureau of ``level`` (county or prefecture) at or above ``unit``; None if none."""
-    for ancestor in reversed([*unit.get_ancestors(), unit]):
-        if ancestor.kind == OrganizationKind.BUREAU and ancestor.level == level:
-            return ancestor
-    return None
 
 
 def plan_steps(from_school: Any, to_school: Any) -> list[tuple[str, Any]]:

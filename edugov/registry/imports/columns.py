@@ -56,6 +56,14 @@ SCHOOL_CODE_NOTE = _(
     "The 10-digit school code (学校标识码) of a school in the unit you import into; may be left "
     "empty when you import into a school."
 )
+# The school column of the staff, building and asset templates (one definition, three kinds).
+UNIT_SCHOOL_CODE = Column(
+    "school_code",
+    "学校标识码",
+    ("school_code", "单位标识码", "学校代码", "school code"),
+    note=SCHOOL_CODE_NOTE,
+    text_format=True,
+)
 
 _PERSON = (
     Column(
@@ -276,13 +284,7 @@ STAFF = KindSpec(
     "registry.staffmember",
     (
         *_PERSON,
-        Column(
-            "school_code",
-            "学校标识码",
-            ("school_code", "单位标识码", "学校代码", "school code"),
-            note=SCHOOL_CODE_NOTE,
-            text_format=True,
-        ),
+        UNIT_SCHOOL_CODE,
         Column("staff_number", "教职工号", ("staff_number", "工号", "staff number"), text_format=True),
         Column(
             "post",
@@ -345,13 +347,7 @@ BUILDINGS = KindSpec(
     _("Buildings"),
     "registry.building",
     (
-        Column(
-            "school_code",
-            "学校标识码",
-            ("school_code", "单位标识码", "学校代码", "school code"),
-            note=SCHOOL_CODE_NOTE,
-            text_format=True,
-        ),
+        UNIT_SCHOOL_CODE,
         Column(
             "code",
             "建筑物编号",
@@ -417,13 +413,7 @@ ASSETS = KindSpec(
     _("Assets"),
     "registry.asset",
     (
-        Column(
-            "school_code",
-            "学校标识码",
-            ("school_code", "单位标识码", "学校代码", "school code"),
-            note=SCHOOL_CODE_NOTE,
-            text_format=True,
-        ),
+        UNIT_SCHOOL_CODE,
         Column(
             "asset_number",
             "资产编号",
