@@ -5,3 +5,8 @@ class PlatformConfig(AppConfig):
     name = "edugov.platform"
     label = "platform"
     verbose_name = "Platform"
+
+    def ready(self) -> None:
+        from edugov.platform import lookups
+
+        lookups.register()

@@ -250,7 +250,18 @@ class Table:
 
     def row(self, *values: dict[str, Any]) -> tuple[Any, ...]:
         """One row from dicts of values (later ones win), the rest from the fields' defaults."""
+        return self.row_on(self.defaults, *values)
+
+    def base(self, *values: dict[str, Any]) -> dict[str, Any]:
+        """The defaults with values every row of a chunk shares, for ``row_on``."""
         merged = self.defaults.copy()
+        for part in values:
+            merged.update(part)
+        return merged
+
+    def row_on(self, base: dict[str, Any], *values: dict[str, Any]) -> tuple[Any, ...]:
+        """One row from ``base`` (see ``base``) and dicts of this row's own values."""
+        merged = base.copy()
         for part in values:
             merged.update(part)
         return self._pick(merged)

@@ -280,7 +280,12 @@ def _find_headers(
 
 
 def _blank(cells: list[Any]) -> bool:
-    return all(cell in ("", None) or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        if not isinstance(cell, str) or cell.strip():
+            return False
+    return True
 
 
 def match_headers(cells: list[Any], kind: KindSpec) -> tuple[dict[str, int], list[str]]:

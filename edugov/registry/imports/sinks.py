@@ -1,9 +1,10 @@
 """Where the checking pass sends the writes it decided, and how they end in one transaction.
 
 ``SpillSink`` (SQLite, or inside an outer transaction) keeps them in a temporary file and
-writes them all after the checking pass. ``ThreadSink`` (PostgreSQL) hands each chunk to
-a writer thread with its own connection, which writes it while the next chunk is being
-checked: the database inserts while Python validates. Either way every write of a job
+writes them all after the checking pass. ``ThreadSink`` (PostgreSQL) stages each chunk
+(table rows built, primary keys reserved from the sequences) and hands it to a writer
+thread with its own connection, which streams it into the database while the next chunk
+is being checked: the database inserts while Python validates. Either way every write of a job
 happens in one transaction, committed only when the whole file has been checked — or
 rolled back, as soon as a row proves invalid in all-or-nothing mode.
 """
@@ -53,7 +54,7 @@ class SpillSink:
         created = updated = 0
         with transaction.atomic():
             for chunk in self.spill:
-                made, changed = self.importer.write(chunk)
+                made, changed = self.importer.write(_stage(self.importer, chunk))
                 created += made
                 updated += changed
             final(created, updated)
@@ -79,7 +80,7 @@ class ThreadSink:
 
     def add(self, ops: list[Any]) -> None:
         if self.open and self.error is None:
-            self.queue.put(ops)
+            self.queue.put(_stage(self.importer, ops))
 
     def abort(self) -> None:
         if self.open:
@@ -120,6 +121,12 @@ class ThreadSink:
                 item = self.queue.get()
         finally:
             connection.close()
+
+
+def _stage(importer: Any, ops: list[Any]) -> Any:
+    """What ``importer.write`` takes: ``importer.stage(ops)`` where the importer has it."""
+    stage = getattr(importer, "stage", None)
+    return stage(ops) if stage is not None else ops
 
 
 def make_sink(importer: Any) -> SpillSink | ThreadSink:

@@ -33,7 +33,7 @@ from edugov.registry.identity import (
     RESIDENT_ID_CARD,
     STUDENT_NUMBER_CONTEXT,
     mask_student_number,
-    student_number_hash,
+    normalise_student_number,
 )
 from edugov.registry.imports import cells
 from edugov.registry.imports.cells import CellError
@@ -92,6 +92,7 @@ class StudentImporter:
         self.seen_numbers: dict[str, int] = {}
         self.latest_entry = ctx.today + dt.timedelta(days=ENTRY_AHEAD_DAYS)
         self.students = self.enrolments = self.changes = self.guardians = self.links = None
+        self.sealer = crypto.Sealer()
 
     # --- checking ---------------------------------------------------------------------------
 
@@ -146,14 +147,14 @@ class StudentImporter:
                 else:
                     normalized, id_birth, id_sex = self._resident_id(number_text)
                     v["id_number"] = normalized
-                    v["id_hash"] = crypto.lookup_hash(normalized, kind="id")
+                    v["id_hash"] = self.sealer.lookup_hash(normalized, kind="id")
                     v["id_masked"] = mask_id_number(normalized)
             elif number_text and id_type:
                 if len(number_text) > 30:
                     row.problem("id_number", _("At most %(max)s characters.") % {"max": 30})
                 else:
                     v["id_number"] = number_text
-                    v["id_hash"] = crypto.lookup_hash(f"{id_type}:{number_text}", kind="id")
+                    v["id_hash"] = self.sealer.lookup_hash(f"{id_type}:{number_text}", kind="id")
                     v["id_masked"] = mask_middle(number_text, keep_start=2, keep_end=2)
         except CellError as error:
             row.problem("id_number", error.message)
@@ -379,7 +380,7 @@ class StudentImporter:
             {f: v[f] for f in ENROLMENT_COMPARED if enrolment[f] != v[f]} if enrolment is not None else {}
         )
         guardian = v["guardian"]
-        new_link = guardian is not None and (guardian[0], _phone_hash(guardian[2])) not in linked
+        new_link = guardian is not None and (guardian[0], self._phone_hash(guardian[2])) not in linked
         if enrolment is not None and not student_changes and not enrolment_changes and not new_link:
             result.unchanged += 1
             return
@@ -406,7 +407,7 @@ class StudentImporter:
         fields += STUDENT_COMPARED
         by_hash = {r.values["id_hash"]: r.number for r in rows if r.values["id_hash"]}
         by_number = {
-            student_number_hash(r.values["student_number"]): r.number
+            self._number_hash(r.values["student_number"]): r.number
             for r in rows
             if not r.values["id_hash"] and r.values["student_number"]
         }
@@ -417,10 +418,10 @@ class StudentImporter:
         }
         found: dict[int, dict[str, Any]] = {}
         if by_hash:
-            for student in Student.objects.filter(id_hash__in=list(by_hash)).values(*fields):
+            for student in Student.objects.filter(id_hash__any=list(by_hash)).values(*fields):
                 found[by_hash[student["id_hash"]]] = student
         if by_number:
-            for student in Student.objects.filter(student_number_hash__in=list(by_number)).values(*fields):
+            for student in Student.objects.filter(student_number_hash__any=list(by_number)).values(*fields):
                 row_number = by_number[student["student_number_hash"]]
                 if student["id_hash"]:
                     # The number belongs to someone with an ID number: not this person.
@@ -486,9 +487,9 @@ class StudentImporter:
                 number = f"L{region}{v['birth_date']:%Y%m%d}{secrets.randbelow(10000):04d}"
                 if number not in self.seen_numbers and number not in candidates:
                     candidates[number] = row
-            hashes = {number: student_number_hash(number) for number in candidates}
+            hashes = {number: self._number_hash(number) for number in candidates}
             taken = set(
-                Student.objects.filter(student_number_hash__in=list(hashes.values())).values_list(
+                Student.objects.filter(student_number_hash__any=list(hashes.values())).values_list(
                     "student_number_hash", flat=True
                 )
             )
@@ -502,6 +503,25 @@ class StudentImporter:
                 "student_number", _("Could not allocate a temporary student number; import the file again.")
             )
 
+    def _number_hash(self, number: str | None) -> str | None:
+        normalised = normalise_student_number(number)
+        return self.sealer.lookup_hash(normalised, kind="student_number") if normalised else None
+
+    def _phone_hash(self, phone: str) -> str:
+        return self.sealer.lookup_hash(phone, kind="phone") if phone else ""
+
+    def _guardian_values(self, guardian: tuple[str, str, str] | None) -> dict[str, Any] | None:
+        if guardian is None:
+            return None
+        name, relation, phone = guardian
+        return {
+            "name": name,
+            "relation": relation,
+            "phone": self.sealer.encrypt(phone, context=_PHONE_CTX),
+            "phone_hash": self._phone_hash(phone),
+            "phone_masked": mask_phone(phone) if phone else "",
+        }
+
     def _op(self, kind: str, row: Row, *rest: Any) -> dict[str, Any]:
         """What the writing pass needs, in database form (personal data already encrypted)."""
         v = row.values
@@ -513,25 +533,26 @@ class StudentImporter:
             "class_name": v["class_name"],
             "entry_date": v["entry_date"].isoformat(),
             "study_mode": v["study_mode"],
-            "guardian": _guardian_values(v["guardian"]),
+            "guardian": self._guardian_values(v["guardian"]),
         }
         if kind == "new":
             number = v["student_number"]
+            seal = self.sealer.encrypt
             op["student"] = {
                 "name": v["name"],
                 "id_type": v["id_type"],
-                "id_number": crypto.encrypt(v["id_number"], context=_ID_CTX) if v["id_number"] else "",
+                "id_number": seal(v["id_number"], context=_ID_CTX),
                 "id_hash": v["id_hash"],
                 "id_masked": v["id_masked"] or "",
                 "sex": v["sex"],
                 "ethnicity": v["ethnicity"],
                 "birth_date": v["birth_date"].isoformat(),
                 "nationality": v["nationality"],
-                "student_number": crypto.encrypt(number, context=STUDENT_NUMBER_CONTEXT) if number else "",
-                "student_number_hash": student_number_hash(number),
+                "student_number": seal(number or "", context=STUDENT_NUMBER_CONTEXT),
+                "student_number_hash": self._number_hash(number),
                 "student_number_masked": mask_student_number(number),
                 "household_region": v["household_region"],
-                "address": crypto.encrypt(v["address"], context=_ADDRESS_CTX) if v["address"] else "",
+                "address": seal(v["address"], context=_ADDRESS_CTX),
                 "left_behind": v["left_behind"],
                 "migrant": v["migrant"],
                 "disability": v["disability"],
@@ -552,12 +573,19 @@ class StudentImporter:
 
     # --- writing ------------------------------------------------------------------------------
 
-    def write(self, ops: list[dict[str, Any]]) -> tuple[int, int]:
-        """Write one chunk of decided rows (inside the job's transaction); returns (created, updated)."""
+    def stage(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
+        """Turn one chunk of decided rows into table rows, primary keys reserved.
+
+        On PostgreSQL this runs on the checking side (sequences hand out keys outside any
+        transaction), so the writer thread only streams rows into COPY while the next
+        chunk is being checked; elsewhere it runs inside the job's transaction, just
+        before ``write``.
+        """
         if self.students is None:
             self.students, self.enrolments = Table(Student), Table(Enrolment)
             self.changes, self.guardians = Table(StatusChange, with_id=False), Table(Guardian)
             self.links = Table(GuardianLink, with_id=False)
+            self.job_guardians: dict[tuple[str, str], int] = {}
         ctx = self.ctx
         stamp = db_datetime(ctx.now)
         lineage = {
@@ -570,28 +598,44 @@ class StudentImporter:
         news = [op for op in ops if op["op"] == "new"]
         for op, pk in zip(news, self.students.allocate_ids(len(news)), strict=True):
             op["student_id"] = pk
-        self.students.insert(
-            [self.students.row(lineage, op["student"], {"id": op["student_id"]}) for op in news]
-        )
+        base = self.students.base(lineage)
+        row_on = self.students.row_on
+        staged: dict[str, Any] = {
+            "students": [row_on(base, op["student"], {"id": op["student_id"]}) for op in news],
+            "updates": [op for op in ops if op["op"] != "new"],
+            "suspects": [op for op in news if not op["student"]["id_hash"]],
+        }
         enrolling = [op for op in ops if op["op"] in {"new", "reenrol"}]
-        self._write_enrolments(enrolling, lineage, stamp)
-        self._write_guardians(ops, lineage)
-        updated = 0
-        for op in ops:
-            if op["op"] != "new":
-                self._write_changes(op)
-                updated += 1
-        self._flag_suspects(news)
-        return len(news), updated
+        staged["enrolments"], staged["changes"] = self._stage_enrolments(enrolling, lineage, stamp)
+        staged["guardians"], staged["links"] = self._stage_guardians(ops, lineage)
+        return staged
 
-    def _write_enrolments(self, ops: list[dict[str, Any]], lineage: dict[str, Any], stamp: Any) -> None:
+    def write(self, staged: dict[str, Any]) -> tuple[int, int]:
+        """Write one staged chunk (inside the job's transaction); returns (created, updated)."""
+        self.students.insert(staged["students"])
+        self.enrolments.insert(staged["enrolments"])
+        self.changes.insert(staged["changes"])
+        self.guardians.insert(staged["guardians"])
+        self.links.insert(staged["links"])
+        for op in staged["updates"]:
+            self._write_changes(op)
+        self._flag_suspects(staged["suspects"])
+        return len(staged["students"]), len(staged["updates"])
+
+    def _stage_enrolments(
+        self, ops: list[dict[str, Any]], lineage: dict[str, Any], stamp: Any
+    ) -> tuple[list[tuple], list[tuple]]:
         ids = self.enrolments.allocate_ids(len(ops))
         enrolment_rows, change_rows = [], []
+        enrolment_base = self.enrolments.base(lineage, {"status": "01", "state": EnrolmentState.ACTIVE.value})
+        change_base = self.changes.base(
+            {"kind": ENROL_KIND, "to_status": "01", "created_at": stamp, "created_by_id": self.ctx.actor_id}
+        )
         for op, pk in zip(ops, ids, strict=True):
             entry = op["entry_date"]
             enrolment_rows.append(
-                self.enrolments.row(
-                    lineage,
+                self.enrolments.row_on(
+                    enrolment_base,
                     {
                         "id": pk,
                         "student_id": op["student_id"],
@@ -600,37 +644,29 @@ class StudentImporter:
                         "class_name": op["class_name"],
                         "entry_date": entry,
                         "study_mode": op["study_mode"],
-                        "status": "01",
-                        "state": EnrolmentState.ACTIVE.value,
                         "started_on": entry,
                     },
                 )
             )
             change_rows.append(
-                self.changes.row(
-                    {
-                        "student_id": op["student_id"],
-                        "enrolment_id": pk,
-                        "kind": ENROL_KIND,
-                        "effective_on": entry,
-                        "to_status": "01",
-                        "created_at": stamp,
-                        "created_by_id": self.ctx.actor_id,
-                    }
+                self.changes.row_on(
+                    change_base, {"student_id": op["student_id"], "enrolment_id": pk, "effective_on": entry}
                 )
             )
-        self.enrolments.insert(enrolment_rows)
-        self.changes.insert(change_rows)
+        return enrolment_rows, change_rows
 
-    def _write_guardians(self, ops: list[dict[str, Any]], lineage: dict[str, Any]) -> None:
-        """Link guardians, reusing the same person (same name and phone) across children."""
+    def _stage_guardians(
+        self, ops: list[dict[str, Any]], lineage: dict[str, Any]
+    ) -> tuple[list[tuple], list[tuple]]:
+        """Guardian and link rows, reusing the same person (same name and phone) across children:
+        one already in the database, or one this job created in an earlier chunk."""
         wanted = [op for op in ops if op["guardian"] and (op["op"] == "new" or op.get("link_guardian"))]
         if not wanted:
-            return
+            return [], []
         hashes = {op["guardian"]["phone_hash"] for op in wanted if op["guardian"]["phone_hash"]}
         known: dict[tuple[str, str], int] = {}
         if hashes:
-            for pk, name, phone_hash in Guardian.objects.filter(phone_hash__in=hashes).values_list(
+            for pk, name, phone_hash in Guardian.objects.filter(phone_hash__any=list(hashes)).values_list(
                 "id", "name", "phone_hash"
             ):
                 known.setdefault((name, phone_hash), pk)
@@ -640,18 +676,26 @@ class StudentImporter:
         for op in wanted:
             g = op["guardian"]
             key = (g["name"], g["phone_hash"])
-            if g["phone_hash"] and key in known:
-                refs.append((False, known[key]))
-                continue
-            if not g["phone_hash"] or key not in pending:
+            if g["phone_hash"]:
+                found = known.get(key) or self.job_guardians.get(key)
+                if found:
+                    refs.append((False, found))
+                    continue
+                if key in pending:
+                    refs.append((True, pending[key]))
+                    continue
                 pending[key] = len(new_guardians)
-                new_guardians.append(g)
-            refs.append((True, pending[key] if g["phone_hash"] else len(new_guardians) - 1))
+            refs.append((True, len(new_guardians)))
+            new_guardians.append(g)
         ids = self.guardians.allocate_ids(len(new_guardians))
-        self.guardians.insert(
-            [
-                self.guardians.row(
-                    lineage,
+        base = self.guardians.base(lineage)
+        guardian_rows = []
+        for g, pk in zip(new_guardians, ids, strict=True):
+            if g["phone_hash"]:
+                self.job_guardians[(g["name"], g["phone_hash"])] = pk
+            guardian_rows.append(
+                self.guardians.row_on(
+                    base,
                     {
                         "id": pk,
                         "name": g["name"],
@@ -660,22 +704,21 @@ class StudentImporter:
                         "phone_masked": g["phone_masked"],
                     },
                 )
-                for g, pk in zip(new_guardians, ids, strict=True)
-            ]
-        )
-        self.links.insert(
-            [
-                self.links.row(
-                    {
-                        "student_id": op["student_id"],
-                        "guardian_id": ids[ref] if is_new else ref,
-                        "relation": op["guardian"]["relation"],
-                        "is_primary": op["op"] == "new",
-                    }
-                )
-                for op, (is_new, ref) in zip(wanted, refs, strict=True)
-            ]
-        )
+            )
+        base = self.links.defaults
+        link_rows = [
+            self.links.row_on(
+                base,
+                {
+                    "student_id": op["student_id"],
+                    "guardian_id": ids[ref] if is_new else ref,
+                    "relation": op["guardian"]["relation"],
+                    "is_primary": op["op"] == "new",
+                },
+            )
+            for op, (is_new, ref) in zip(wanted, refs, strict=True)
+        ]
+        return guardian_rows, link_rows
 
     def _write_changes(self, op: dict[str, Any]) -> None:
         ctx = self.ctx
@@ -712,26 +755,7 @@ class StudentImporter:
         """People without an ID number who resemble an existing record become duplicate suspects."""
         for op in news:
             s = op["student"]
-            if s["id_hash"]:
-                continue
             person = Student(
                 pk=op["student_id"], name=s["name"], birth_date=dt.date.fromisoformat(s["birth_date"])
             )
             flag_duplicate_suspects(person, self.ctx.unit_object(op["school_id"]))
-
-
-def _phone_hash(phone: str) -> str:
-    return crypto.lookup_hash(phone, kind="phone") if phone else ""
-
-
-def _guardian_values(guardian: tuple[str, str, str] | None) -> dict[str, Any] | None:
-    if guardian is None:
-        return None
-    name, relation, phone = guardian
-    return {
-        "name": name,
-        "relation": relation,
-        "phone": crypto.encrypt(phone, context=_PHONE_CTX) if phone else "",
-        "phone_hash": _phone_hash(phone),
-        "phone_masked": mask_phone(phone) if phone else "",
-    }

@@ -418,13 +418,12 @@ def test_school_outside_the_job_unit_is_refused(tree):
 def test_a_crash_while_writing_leaves_nothing_and_the_job_runs_again(tree, registrar, monkeypatch):
     rows = [student_row(60 + i) for i in range(5)]
     job = make_job(tree, registrar, csv_bytes(rows))
-    original = StudentImporter._write_enrolments
-
-    def crash(self, ops, lineage, stamp):
-        original(self, ops[:2], lineage, stamp)
+    def crash(self, staged):
+        self.students.insert(staged["students"])  # the people are in, their enrolments half-way
+        self.enrolments.insert(staged["enrolments"][:2])
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(StudentImporter, "_write_enrolments", crash)
+    monkeypatch.setattr(StudentImporter, "write", crash)
     run_import(job)
     assert job.status == "failed"
     assert (Student.objects.count(), Enrolment.objects.count(), StatusChange.objects.count()) == (0, 0, 0)
@@ -465,10 +464,11 @@ def test_outside_a_transaction_the_writer_commits_all_or_nothing(tree, monkeypat
     assert bad.status == "invalid"
     assert Student.objects.count() == 5
 
-    def crash(self, ops, lineage, stamp):
+    def crash(self, staged):
+        self.students.insert(staged["students"])
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(StudentImporter, "_write_enrolments", crash)
+    monkeypatch.setattr(StudentImporter, "write", crash)
     failed = run(tree, registrar, csv_bytes([student_row(93), student_row(94)]))
     assert failed.status == "failed"
     assert Student.objects.count() == 5
@@ -496,3 +496,18 @@ def test_a_person_whose_enrolment_ended_is_enrolled_again_not_duplicated(tree, r
     assert Enrolment.objects.filter(state="active").count() == 1
     assert Enrolment.objects.count() == 2
     assert sorted(GuardianLink.objects.values_list("guardian__name", flat=True)) == ["张大山", "李梅"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_siblings_in_different_chunks_share_one_guardian(tree, monkeypatch):
+    """A guardian created for one chunk is reused by the next (checked and written apart)."""
+    from edugov.registry.imports import jobs
+
+    monkeypatch.setattr(jobs, "CHUNK_ROWS", 2)
+    registrar = make_user("registrar", unit=tree.school_tianshan, role="registrar")
+    job = run(tree, registrar, csv_bytes([student_row(110 + i) for i in range(5)]))
+    assert job.status == "done", job.message
+    assert (Student.objects.count(), Guardian.objects.count(), GuardianLink.objects.count()) == (5, 1, 5)
+    again = run(tree, registrar, csv_bytes([student_row(120)]))  # an earlier job's guardian, committed
+    assert again.status == "done", again.message
+    assert (Guardian.objects.count(), GuardianLink.objects.count()) == (1, 6)
