@@ -418,6 +418,7 @@ def test_school_outside_the_job_unit_is_refused(tree):
 def test_a_crash_while_writing_leaves_nothing_and_the_job_runs_again(tree, registrar, monkeypatch):
     rows = [student_row(60 + i) for i in range(5)]
     job = make_job(tree, registrar, csv_bytes(rows))
+
     def crash(self, staged):
         self.students.insert(staged["students"])  # the people are in, their enrolments half-way
         self.enrolments.insert(staged["enrolments"][:2])
