@@ -23,6 +23,7 @@ _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s
 _DATE_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TRUE = frozenset({"是", "1", "y", "yes", "true", "t", "√", "✓", "有"})
 MEMO_SIZE = 10_000
+_BOOLEANS = {"是": True, "否": False, "": False, "1": True, "0": False}
 _FALSE = frozenset({"否", "0", "n", "no", "false", "f", "×", "无", ""})
 
 
@@ -83,6 +84,11 @@ def date(value: Any) -> dt.date | None:
         if number == value and EXCEL_SERIAL_RANGE[0] <= number <= EXCEL_SERIAL_RANGE[1]:
             return EXCEL_EPOCH + dt.timedelta(days=number)
         raise CellError(_("Not a date; write it like 2015-03-01."))
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-" and value.isascii():
+        try:  # the common 2015-03-01, parsed in C
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass  # 2015/03/01, or not a real date: worded below
     raw = text(value)
     if not raw:
         return None
@@ -108,6 +114,8 @@ def boolean(value: Any) -> bool:
     """是/否, 1/0, Y/N, yes/no, true/false; an empty cell is 否."""
     if isinstance(value, bool):
         return value
+    if value in _BOOLEANS:  # 是 / 否 as typed, without normalising
+        return _BOOLEANS[value]
     raw = text(value).lower()
     if raw in _TRUE:
         return True
@@ -160,6 +168,10 @@ def phone(value: Any) -> str:
     raw = text(value)
     if not raw:
         return ""
+    if raw.isascii() and raw.isdigit():
+        if 7 <= len(raw) <= 15:
+            return raw
+        raise CellError(_("Not a phone number: 7 to 15 digits."))
     digits = "".join(ch for ch in raw if ch.isdigit())
     if not 7 <= len(digits) <= 15 or any(ch not in "0123456789 -+()" for ch in raw):
         raise CellError(_("Not a phone number: 7 to 15 digits."))
