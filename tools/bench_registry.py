@@ -25,9 +25,10 @@ Prints ``bench <name> <value> <unit>`` lines on stdout (progress notes on stderr
   ``var/bench-pg/`` (a PostgreSQL data directory reused by later runs; rebuilt when the
   migrations changed, or with ``--rebuild``). By default only one prefecture (喀什地区,
   653100: ≈ 600,000 pupils in ≈ 1,800 schools; the tree is always complete, ≈ 15,000
-  schools) holds pupils: the rows a prefecture's list reads, but tables a tenth of the province's size, so plans that scan
-  whole tables look faster than they would be. ``--province`` loads all ≈ 5.6 million
-  pupils (about 10 minutes on 2 cores, once; then cached).
+  schools) holds pupils: the rows a prefecture's list reads, but tables a tenth of the
+  province's size, so plans that scan whole tables look faster than they would be.
+  ``--province`` loads all ≈ 5.6 million pupils (about 10 minutes on 2 cores, once; then
+  cached).
 * ``list_queries_10``, ``list_queries_1000`` — queries run by the student list for a school
   with 10 and with 1,000 enrolled pupils (must be equal).
 
