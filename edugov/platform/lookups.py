@@ -31,7 +31,7 @@ class AnyOf(In):
         if values is None or not all(isinstance(v, str | int) for v in values):
             return super().as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", (
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", (  # noqa: S608 - lhs is a compiled column
             *lhs_params,
             json.dumps(values, ensure_ascii=False),
         )
