@@ -233,7 +233,7 @@ class Spill:
 class Table:
     """Raw bulk inserts into one model's table: COPY on PostgreSQL, executemany on SQLite.
 
-    Rows are dicts of attribute names; missing ones take the field's default. Values
+    Rows are tuples built by ``maker`` (columns not given take the field's default). Values
     must already be in database form (encrypted text, ISO dates, adapted datetimes).
     """
 
@@ -243,28 +243,29 @@ class Table:
         fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
         self.attnames = [f.attname for f in fields]
         self.defaults = {f.attname: None if f.primary_key else _db_default(f) for f in fields}
-        self._pick = operator.itemgetter(*self.attnames)
         quote = connection.ops.quote_name
         self.column_sql = ", ".join(quote(f.column) for f in fields)
         self._next_id: int | None = None
 
-    def row(self, *values: dict[str, Any]) -> tuple[Any, ...]:
-        """One row from dicts of values (later ones win), the rest from the fields' defaults."""
-        return self.row_on(self.defaults, *values)
-
     def base(self, *values: dict[str, Any]) -> dict[str, Any]:
-        """The defaults with values every row of a chunk shares, for ``row_on``."""
+        """The defaults with values every row of a chunk shares."""
         merged = self.defaults.copy()
         for part in values:
             merged.update(part)
         return merged
 
-    def row_on(self, base: dict[str, Any], *values: dict[str, Any]) -> tuple[Any, ...]:
-        """One row from ``base`` (see ``base``) and dicts of this row's own values."""
-        merged = base.copy()
-        for part in values:
-            merged.update(part)
-        return self._pick(merged)
+    def maker(self, keys: tuple[str, ...], *shared: dict[str, Any]) -> Any:
+        """A fast builder of rows from values given in ``keys`` order, over the defaults and the
+        ``shared`` values (no dict per row: one C-level pick from the values and a template)."""
+        unknown = set(keys) - set(self.attnames)
+        if unknown:
+            raise ValueError(f"{self.table} has no columns {sorted(unknown)}")
+        base = self.base(*shared)
+        template = tuple(base[a] for a in self.attnames)
+        n = len(keys)
+        positions = [keys.index(a) if a in keys else n + j for j, a in enumerate(self.attnames)]
+        pick = operator.itemgetter(*positions)
+        return lambda values: pick((*values, *template))
 
     def allocate_ids(self, count: int) -> list[int]:
         """Primary keys for ``count`` new rows, reserved inside the current transaction."""

@@ -58,6 +58,38 @@ STUDENT_COMPARED = (
     "aid_eligible",
 )
 ENROLMENT_COMPARED = ("grade", "class_name", "entry_date", "study_mode")
+# The columns of a new enrolment row, in the order ``_stage_enrolments`` gives their values.
+ENROLMENT_ROW = (
+    "id",
+    "student_id",
+    "school_id",
+    "grade",
+    "class_name",
+    "entry_date",
+    "study_mode",
+    "started_on",
+)
+# The columns of a new student row, in the order ``_op`` gives their values.
+STUDENT_ROW = (
+    "name",
+    "id_type",
+    "id_number",
+    "id_hash",
+    "id_masked",
+    "sex",
+    "ethnicity",
+    "birth_date",
+    "nationality",
+    "student_number",
+    "student_number_hash",
+    "student_number_masked",
+    "household_region",
+    "address",
+    "left_behind",
+    "migrant",
+    "disability",
+    "aid_eligible",
+)
 MAX_NAME = 50
 MAX_ADDRESS = 200
 MAX_CLASS = 20
@@ -538,26 +570,28 @@ class StudentImporter:
         if kind == "new":
             number = v["student_number"]
             seal = self.sealer.encrypt
-            op["student"] = {
-                "name": v["name"],
-                "id_type": v["id_type"],
-                "id_number": seal(v["id_number"], context=_ID_CTX),
-                "id_hash": v["id_hash"],
-                "id_masked": v["id_masked"] or "",
-                "sex": v["sex"],
-                "ethnicity": v["ethnicity"],
-                "birth_date": v["birth_date"].isoformat(),
-                "nationality": v["nationality"],
-                "student_number": seal(number or "", context=STUDENT_NUMBER_CONTEXT),
-                "student_number_hash": self._number_hash(number),
-                "student_number_masked": mask_student_number(number),
-                "household_region": v["household_region"],
-                "address": seal(v["address"], context=_ADDRESS_CTX),
-                "left_behind": v["left_behind"],
-                "migrant": v["migrant"],
-                "disability": v["disability"],
-                "aid_eligible": v["aid_eligible"],
-            }
+            # The student row's values in STUDENT_ROW order (a tuple: cheap to spill and to stage).
+            op["student"] = (
+                v["name"],
+                v["id_type"],
+                seal(v["id_number"], context=_ID_CTX),
+                v["id_hash"],
+                v["id_masked"] or "",
+                v["sex"],
+                v["ethnicity"],
+                v["birth_date"].isoformat(),
+                v["nationality"],
+                seal(number or "", context=STUDENT_NUMBER_CONTEXT),
+                self._number_hash(number),
+                mask_student_number(number),
+                v["household_region"],
+                seal(v["address"], context=_ADDRESS_CTX),
+                v["left_behind"],
+                v["migrant"],
+                v["disability"],
+                v["aid_eligible"],
+            )
+            op["has_id"] = bool(v["id_hash"])
             return op
         student, student_changes = rest[0], rest[1]
         op["student_id"] = student["id"]
@@ -598,12 +632,11 @@ class StudentImporter:
         news = [op for op in ops if op["op"] == "new"]
         for op, pk in zip(news, self.students.allocate_ids(len(news)), strict=True):
             op["student_id"] = pk
-        base = self.students.base(lineage)
-        row_on = self.students.row_on
+        make = self.students.maker((*STUDENT_ROW, "id"), lineage)
         staged: dict[str, Any] = {
-            "students": [row_on(base, op["student"], {"id": op["student_id"]}) for op in news],
+            "students": [make((*op["student"], op["student_id"])) for op in news],
             "updates": [op for op in ops if op["op"] != "new"],
-            "suspects": [op for op in news if not op["student"]["id_hash"]],
+            "suspects": [op for op in news if not op["has_id"]],
         }
         enrolling = [op for op in ops if op["op"] in {"new", "reenrol"}]
         staged["enrolments"], staged["changes"] = self._stage_enrolments(enrolling, lineage, stamp)
@@ -627,32 +660,32 @@ class StudentImporter:
     ) -> tuple[list[tuple], list[tuple]]:
         ids = self.enrolments.allocate_ids(len(ops))
         enrolment_rows, change_rows = [], []
-        enrolment_base = self.enrolments.base(lineage, {"status": "01", "state": EnrolmentState.ACTIVE.value})
-        change_base = self.changes.base(
-            {"kind": ENROL_KIND, "to_status": "01", "created_at": stamp, "created_by_id": self.ctx.actor_id}
+        enrolment = self.enrolments.maker(
+            ENROLMENT_ROW,
+            lineage,
+            {"status": "01", "state": EnrolmentState.ACTIVE.value},
+        )
+        change = self.changes.maker(
+            ("student_id", "enrolment_id", "effective_on"),
+            {"kind": ENROL_KIND, "to_status": "01", "created_at": stamp, "created_by_id": self.ctx.actor_id},
         )
         for op, pk in zip(ops, ids, strict=True):
             entry = op["entry_date"]
             enrolment_rows.append(
-                self.enrolments.row_on(
-                    enrolment_base,
-                    {
-                        "id": pk,
-                        "student_id": op["student_id"],
-                        "school_id": op["school_id"],
-                        "grade": op["grade"],
-                        "class_name": op["class_name"],
-                        "entry_date": entry,
-                        "study_mode": op["study_mode"],
-                        "started_on": entry,
-                    },
+                enrolment(
+                    (
+                        pk,
+                        op["student_id"],
+                        op["school_id"],
+                        op["grade"],
+                        op["class_name"],
+                        entry,
+                        op["study_mode"],
+                        entry,
+                    )
                 )
             )
-            change_rows.append(
-                self.changes.row_on(
-                    change_base, {"student_id": op["student_id"], "enrolment_id": pk, "effective_on": entry}
-                )
-            )
+            change_rows.append(change((op["student_id"], pk, entry)))
         return enrolment_rows, change_rows
 
     def _stage_guardians(
@@ -688,33 +721,21 @@ class StudentImporter:
             refs.append((True, len(new_guardians)))
             new_guardians.append(g)
         ids = self.guardians.allocate_ids(len(new_guardians))
-        base = self.guardians.base(lineage)
+        guardian = self.guardians.maker(("id", "name", "phone", "phone_hash", "phone_masked"), lineage)
         guardian_rows = []
         for g, pk in zip(new_guardians, ids, strict=True):
             if g["phone_hash"]:
                 self.job_guardians[(g["name"], g["phone_hash"])] = pk
-            guardian_rows.append(
-                self.guardians.row_on(
-                    base,
-                    {
-                        "id": pk,
-                        "name": g["name"],
-                        "phone": g["phone"],
-                        "phone_hash": g["phone_hash"],
-                        "phone_masked": g["phone_masked"],
-                    },
-                )
-            )
-        base = self.links.defaults
+            guardian_rows.append(guardian((pk, g["name"], g["phone"], g["phone_hash"], g["phone_masked"])))
+        link = self.links.maker(("student_id", "guardian_id", "relation", "is_primary"))
         link_rows = [
-            self.links.row_on(
-                base,
-                {
-                    "student_id": op["student_id"],
-                    "guardian_id": ids[ref] if is_new else ref,
-                    "relation": op["guardian"]["relation"],
-                    "is_primary": op["op"] == "new",
-                },
+            link(
+                (
+                    op["student_id"],
+                    ids[ref] if is_new else ref,
+                    op["guardian"]["relation"],
+                    op["op"] == "new",
+                )
             )
             for op, (is_new, ref) in zip(wanted, refs, strict=True)
         ]
@@ -754,7 +775,7 @@ class StudentImporter:
     def _flag_suspects(self, news: list[dict[str, Any]]) -> None:
         """People without an ID number who resemble an existing record become duplicate suspects."""
         for op in news:
-            s = op["student"]
+            s = dict(zip(STUDENT_ROW, op["student"], strict=True))
             person = Student(
                 pk=op["student_id"], name=s["name"], birth_date=dt.date.fromisoformat(s["birth_date"])
             )
