@@ -166,7 +166,7 @@ def raw_tables(records: list[dict], school_id: int) -> list[tuple[Any, list[str]
     enrolment, the enrolment's status change, the guardian and the guardian link; primary
     keys are given (the tables start empty). The baseline for ``import_ratio_*``.
     """
-    from edugov.devtools.registry.bulk import Sealer
+    from edugov.core.crypto import Sealer
     from edugov.platform.privacy import mask_id_number, mask_phone
     from edugov.registry.models import Enrolment, Guardian, GuardianLink, StatusChange, Student
 
@@ -178,11 +178,13 @@ def raw_tables(records: list[dict], school_id: int) -> list[tuple[Any, list[str]
         entry = r["entry_date"]
         students.append(
             (
-                pk, r["name"], "1", sealer.seal(number, "registry.student.id_number"), sealer.hash(number),
+                pk, r["name"], "1", sealer.encrypt(number, context="registry.student.id_number"),
+                sealer.lookup_hash(number),
                 masked, r["sex"], r["ethnicity"], r["birth_date"], "CHN",
-                sealer.seal("G" + number, "registry.student.student_number"),
-                sealer.hash("G" + number, kind="student_number"), "G" + masked,
-                r["household_region"], sealer.seal(r["address"], "registry.student.address"), False, False,
+                sealer.encrypt("G" + number, context="registry.student.student_number"),
+                sealer.lookup_hash("G" + number, kind="student_number"), "G" + masked,
+                r["household_region"], sealer.encrypt(r["address"], context="registry.student.address"),
+                False, False,
                 "", False, "import",
             )
         )  # fmt: skip
@@ -193,8 +195,8 @@ def raw_tables(records: list[dict], school_id: int) -> list[tuple[Any, list[str]
         phone = r["guardian_phone"]
         guardians.append(
             (
-                pk, r["guardian_name"], sealer.seal(phone, "registry.guardian.phone"),
-                sealer.hash(phone, kind="phone"), mask_phone(phone), "import",
+                pk, r["guardian_name"], sealer.encrypt(phone, context="registry.guardian.phone"),
+                sealer.lookup_hash(phone, kind="phone"), mask_phone(phone), "import",
             )
         )  # fmt: skip
         links.append((pk, pk, "1", True))

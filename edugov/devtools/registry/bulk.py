@@ -29,16 +29,6 @@ def sealed(model: type[models.Model], field: str, value: str) -> str:
     return crypto.encrypt(value, context=f"{model._meta.label_lower}.{field}")
 
 
-class Sealer(crypto.Sealer):
-    """``crypto.Sealer`` under the names the generators use (``seal``, ``hash``)."""
-
-    def seal(self, value: str, context: str) -> str:
-        return self.encrypt(value, context=context)
-
-    def hash(self, value: str, kind: str = "id") -> str:
-        return self.lookup_hash(value, kind=kind)
-
-
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 

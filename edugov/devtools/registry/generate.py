@@ -19,8 +19,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from edugov.core import crypto
 from edugov.devtools.registry import people
-from edugov.devtools.registry.bulk import IdBlock, Sealer, Writer, flush_all
+from edugov.devtools.registry.bulk import IdBlock, Writer, flush_all
 from edugov.platform.privacy import mask_id_number, mask_phone
 from edugov.registry.choices import Boarding, EnrolmentState, FinanceDirection, Source
 from edugov.registry.identity import STUDENT_NUMBER_CONTEXT
@@ -166,7 +167,7 @@ class RegistryGenerator:
             "status_changes": status_changes,
         }
         self.ids = people.IdAllocator()
-        self.sealer = Sealer()
+        self.sealer = crypto.Sealer()
         self.phones = people.PhoneAllocator(self.rng)
         self.cert_seq = 0
         self.regions = regions or {}
@@ -365,8 +366,8 @@ class RegistryGenerator:
         if with_id:
             number = self.ids.number(county, birth, sex)
             sealed_number, id_hash, masked = (
-                self.sealer.seal(number, "registry.student.id_number"),
-                self.sealer.hash(number, kind="id"),
+                self.sealer.encrypt(number, context="registry.student.id_number"),
+                self.sealer.lookup_hash(number, kind="id"),
                 mask_id_number(number),
             )
             student_number = "G" + number
@@ -392,11 +393,11 @@ class RegistryGenerator:
                 ethnicity,
                 birth,
                 "CHN",
-                self.sealer.seal(student_number, STUDENT_NUMBER_CONTEXT),
-                self.sealer.hash(student_number, kind="student_number"),
+                self.sealer.encrypt(student_number, context=STUDENT_NUMBER_CONTEXT),
+                self.sealer.lookup_hash(student_number, kind="student_number"),
                 number_masked,
                 county,
-                self.sealer.seal(family.address, "registry.student.address"),
+                self.sealer.encrypt(family.address, context="registry.student.address"),
                 left_behind,
                 migrant,
                 disability,
@@ -472,12 +473,12 @@ class RegistryGenerator:
             (
                 gid,
                 name,
-                self.sealer.seal(phone, "registry.guardian.phone"),
-                self.sealer.hash(phone, kind="phone"),
+                self.sealer.encrypt(phone, context="registry.guardian.phone"),
+                self.sealer.lookup_hash(phone, kind="phone"),
                 mask_phone(phone),
-                self.sealer.seal(number, "registry.guardian.id_number"),
-                self.sealer.hash(number, kind="id") if number else None,
-                self.sealer.seal(address, "registry.guardian.address"),
+                self.sealer.encrypt(number, context="registry.guardian.id_number"),
+                self.sealer.lookup_hash(number, kind="id") if number else None,
+                self.sealer.encrypt(address, context="registry.guardian.address"),
                 rng.choice(jobs),
                 self.demo,
             )
@@ -530,8 +531,8 @@ class RegistryGenerator:
                         school.id,
                         people.adult_name(rng, ethnicity, sex),
                         "1",
-                        self.sealer.seal(number, "registry.staffmember.id_number"),
-                        self.sealer.hash(number, kind="id"),
+                        self.sealer.encrypt(number, context="registry.staffmember.id_number"),
+                        self.sealer.lookup_hash(number, kind="id"),
                         mask_id_number(number),
                         sex,
                         ethnicity,

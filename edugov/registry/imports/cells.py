@@ -21,10 +21,10 @@ EXCEL_SERIAL_RANGE = (1, 2958465)  # up to 9999-12-31
 
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DATE_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_TRUE = frozenset({"是", "1", "y", "yes", "true", "t", "√", "✓", "有"})
 MEMO_SIZE = 10_000
-_BOOLEANS = {"是": True, "否": False, "": False, "1": True, "0": False}
-_FALSE = frozenset({"否", "0", "n", "no", "false", "f", "×", "无", ""})
+_BOOLEANS = dict.fromkeys(("是", "1", "y", "yes", "true", "t", "√", "✓", "有"), True) | dict.fromkeys(
+    ("否", "0", "n", "no", "false", "f", "×", "无", ""), False
+)
 
 
 class CellError(ValueError):
@@ -114,13 +114,11 @@ def boolean(value: Any) -> bool:
     """是/否, 1/0, Y/N, yes/no, true/false; an empty cell is 否."""
     if isinstance(value, bool):
         return value
-    if value in _BOOLEANS:  # 是 / 否 as typed, without normalising
-        return _BOOLEANS[value]
-    raw = text(value).lower()
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
+    found = _BOOLEANS.get(value) if isinstance(value, str) else None
+    if found is None:  # not as typed (是, 否): normalised, then looked up again
+        found = _BOOLEANS.get(text(value).lower())
+    if found is not None:
+        return found
     raise CellError(_("Write 是 or 否."))
 
 
