@@ -165,6 +165,34 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "Runs a school's office work.",
     ),
     BuiltinRole("teacher", "教师", RoleKind.BUSINESS, ("core.organization.view",), "A teacher."),
+    BuiltinRole(
+        "office_clerk",
+        "办公室文秘",
+        RoleKind.BUSINESS,
+        ("core.organization.view", "core.user.view", "core.membership.view"),
+        "Runs a bureau's document office: reviews drafts, numbers, dispatches and registers documents.",
+    ),
+    BuiltinRole(
+        "department_head",
+        "处室负责人",
+        RoleKind.BUSINESS,
+        ("core.organization.view", "core.user.view", "core.membership.view"),
+        "Heads a department: countersigns and handles documents for it.",
+    ),
+    BuiltinRole(
+        "archivist",
+        "档案管理员",
+        RoleKind.BUSINESS,
+        ("core.organization.view",),
+        "Keeps the archive catalogue and lends records.",
+    ),
+    BuiltinRole(
+        "process_admin",
+        "流程管理员",
+        RoleKind.BUSINESS,
+        ("core.organization.view",),
+        "Uploads new versions of the business processes (BPMN).",
+    ),
 )
 
 

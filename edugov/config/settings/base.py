@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "edugov.core",
     "edugov.registry",
+    "edugov.office",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,3 @@
+"""rosters of the internal office (filled in by its area)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Office URLs: archives."""
+
+urlpatterns: list = []

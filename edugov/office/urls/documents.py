@@ -1,0 +1,3 @@
+"""Office URLs: documents."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Office URLs: meetings."""
+
+urlpatterns: list = []

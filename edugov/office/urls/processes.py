@@ -1,0 +1,3 @@
+"""Office URLs: processes."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Office URLs: rosters."""
+
+urlpatterns: list = []

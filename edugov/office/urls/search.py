@@ -1,0 +1,3 @@
+"""Office URLs: search."""
+
+urlpatterns: list = []

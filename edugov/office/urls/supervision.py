@@ -1,0 +1,3 @@
+"""Office URLs: supervision."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Office URLs: tasks."""
+
+urlpatterns: list = []
