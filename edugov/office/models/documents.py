@@ -88,6 +88,29 @@ class NumberCounter(models.Model):
         return f"{self.series_id}/{self.year}: {self.last_value}"
 
 
+class DocumentQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = "view"):  # noqa: ANN001, ANN201
+        """Grants on the owning unit, plus, for reading, everyone the document was routed to.
+
+        A department head asked to countersign, or a colleague asked to read (传阅), sees the
+        document although their grant is on a department and the document on its bureau.
+        """
+        from edugov.core.permissions.scopes import scope_q
+        from edugov.office.models.workflow import TaskCandidate
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        q = scope_q(user, f"office.document.{action}", field="organization")
+        if action == "view":
+            involved = models.Exists(
+                TaskCandidate.objects.filter(task__document=models.OuterRef("pk"), user=user)
+            ) | models.Exists(ReadReceipt.objects.filter(document=models.OuterRef("pk"), reader=user))
+            q = involved if q is None else (q | involved)
+        if q is None:
+            return self.none()
+        return self.filter(q)
+
+
 class Document(models.Model):
     """One official document, outgoing (发文) or incoming (收文), with the GB/T 9704 elements."""
 
@@ -170,7 +193,7 @@ class Document(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")
