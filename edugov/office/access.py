@@ -43,6 +43,8 @@ def access_task(user: Any, task_id: Any) -> WorkTask:
 
 def access_series(user: Any, series_id: Any, *, action: str = "view") -> NumberSeries:
     try:
-        return NumberSeries.objects.restrict(user, action).select_related("organization").get(pk=int(series_id))
+        return (
+            NumberSeries.objects.restrict(user, action).select_related("organization").get(pk=int(series_id))
+        )
     except (NumberSeries.DoesNotExist, ValueError, TypeError):
         raise Http404(_("Number series not found.")) from None

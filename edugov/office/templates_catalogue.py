@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from edugov.office.choices import DocumentType
 
-_GENERIC = "为……，现将有关事项{verb}如下：\n一、总体要求\n……\n二、主要任务\n（一）……\n（二）……\n三、工作要求\n……"
+_GENERIC = (
+    "为……，现将有关事项{verb}如下：\n一、总体要求\n……\n二、主要任务\n（一）……\n（二）……\n三、工作要求\n……"
+)
 
 _SKELETONS: dict[str, str] = {
     DocumentType.NOTICE: _GENERIC.format(verb="通知"),
     DocumentType.CIRCULAR: "现将……情况通报如下：\n一、基本情况\n……\n二、存在的问题\n……\n三、下一步要求\n……",
-    DocumentType.REPORT: "现将……情况报告如下：\n一、工作开展情况\n……\n二、存在的困难\n……\n三、下一步打算\n……\n特此报告。",
+    DocumentType.REPORT: (
+        "现将……情况报告如下：\n一、工作开展情况\n……\n二、存在的困难\n……\n三、下一步打算\n……\n特此报告。"
+    ),
     DocumentType.REQUEST: "为……，现就……请示如下：\n一、……\n二、……\n妥否，请批示。",
     DocumentType.REPLY: "你单位《关于……的请示》收悉。经研究，现批复如下：\n一、……\n二、……\n此复。",
     DocumentType.LETTER: "……（事由）。\n……\n特此函告（请予支持为盼）。",

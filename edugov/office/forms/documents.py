@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from edugov.core.choices import OrganizationKind
+from edugov.core.forms import BootstrapFormMixin
 from edugov.core.models import Organization, User
 from edugov.office.choices import DocumentType, Urgency
 from edugov.office.models import NumberSeries
@@ -38,9 +39,9 @@ class UnitsField(forms.ModelMultipleChoiceField):
 def recipient_candidates(unit: Organization):  # noqa: ANN201 - an Organization queryset
     """Units a document of ``unit`` may be sent to in this node: the units one level below
     it, its sibling departments and, for a school, nothing below."""
-    return Organization.objects.filter(is_active=True, path__startswith=unit.path, depth=unit.depth + 1).order_by(
-        "path"
-    )
+    return Organization.objects.filter(
+        is_active=True, path__startswith=unit.path, depth=unit.depth + 1
+    ).order_by("path")
 
 
 def department_candidates(unit: Organization):  # noqa: ANN201
@@ -50,12 +51,17 @@ def department_candidates(unit: Organization):  # noqa: ANN201
     ).order_by("path")
 
 
-class DraftForm(forms.Form):
+class DraftForm(BootstrapFormMixin, forms.Form):
     organization = UnitChoiceField(label=_("Issuing unit"), queryset=Organization.objects.none())
-    doc_type = forms.ChoiceField(label=_("Document type 文种"), choices=DocumentType.choices, initial="notice")
+    doc_type = forms.ChoiceField(
+        label=_("Document type 文种"), choices=DocumentType.choices, initial="notice"
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     main_recipients = forms.CharField(
-        label=_("Main recipients 主送机关"), max_length=300, required=False, help_text=_("As printed, e.g. 各县（市、区）教育局：")
+        label=_("Main recipients 主送机关"),
+        max_length=300,
+        required=False,
+        help_text=_("As printed, e.g. 各县（市、区）教育局："),
     )
     body = forms.CharField(
         label=_("Body 正文"),
@@ -93,9 +99,9 @@ class DraftForm(forms.Form):
                 chosen = unit
         if chosen is not None:
             self.fields["organization"].initial = chosen.pk
-            self.fields["series"].queryset = NumberSeries.objects.filter(organization=chosen, is_active=True).exclude(
-                prefix="收文"
-            )
+            self.fields["series"].queryset = NumberSeries.objects.filter(
+                organization=chosen, is_active=True
+            ).exclude(prefix="收文")
             self.fields["countersign_units"].queryset = department_candidates(chosen)
             self.fields["recipient_units"].queryset = recipient_candidates(chosen)
             if not self.is_bound:
@@ -105,20 +111,26 @@ class DraftForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["attachment_notes"].splitlines() if line.strip()]
 
 
-class BodyForm(forms.Form):
+class BodyForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(label=_("Body 正文"), widget=forms.Textarea(attrs={"rows": 18}))
     note = forms.CharField(label=_("What changed"), max_length=200, required=False)
 
 
-class ActForm(forms.Form):
+class ActForm(BootstrapFormMixin, forms.Form):
     outcome = forms.CharField(max_length=40)
     opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    series = forms.ModelChoiceField(queryset=NumberSeries.objects.none(), required=False, label=_("Number series"))
+    series = forms.ModelChoiceField(
+        queryset=NumberSeries.objects.none(), required=False, label=_("Number series")
+    )
     needs_instruction = forms.BooleanField(
         required=False, initial=True, label=_("Needs a leader's instruction (批办件)")
     )
-    handling_units = UnitsField(label=_("Handling departments 承办"), queryset=Organization.objects.none(), required=False)
-    handle_due = forms.DateField(label=_("Handle by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    handling_units = UnitsField(
+        label=_("Handling departments 承办"), queryset=Organization.objects.none(), required=False
+    )
+    handle_due = forms.DateField(
+        label=_("Handle by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     supervise = forms.BooleanField(required=False, label=_("Open a supervision item 督办"))
 
     def __init__(self, *args: Any, document=None, **kwargs: Any) -> None:  # noqa: ANN001
@@ -130,12 +142,12 @@ class ActForm(forms.Form):
             self.fields["handling_units"].queryset = department_candidates(document.organization)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
     to_step = forms.CharField(required=False, max_length=60)
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(BootstrapFormMixin, forms.Form):
     to_user = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
@@ -146,7 +158,7 @@ class HandOverForm(forms.Form):
         self.fields["to_user"].label_from_instance = lambda u: u.real_name or u.username
 
 
-class CirculateForm(forms.Form):
+class CirculateForm(BootstrapFormMixin, forms.Form):
     readers = forms.ModelMultipleChoiceField(
         label=_("Readers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -158,7 +170,7 @@ class CirculateForm(forms.Form):
         self.fields["readers"].label_from_instance = lambda u: u.real_name or u.username
 
 
-class AddUnitForm(forms.Form):
+class AddUnitForm(BootstrapFormMixin, forms.Form):
     unit = UnitChoiceField(label=_("Department"), queryset=Organization.objects.none())
 
     def __init__(self, *args: Any, document=None, **kwargs: Any) -> None:  # noqa: ANN001
@@ -167,7 +179,7 @@ class AddUnitForm(forms.Form):
             self.fields["unit"].queryset = department_candidates(document.organization)
 
 
-class SeriesForm(forms.ModelForm):
+class SeriesForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = NumberSeries
         fields = ["organization", "prefix", "name"]

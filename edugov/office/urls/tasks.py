@@ -1,3 +1,12 @@
-"""Office URLs: tasks."""
+"""Office URLs: the workspace of tasks."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from edugov.office.views import tasks
+
+urlpatterns = [
+    path("tasks/", tasks.task_list, name="task_list"),
+    path("tasks/done/", tasks.done_list, name="done_list"),
+    path("tasks/followed/", tasks.followed_list, name="followed_list"),
+    path("tasks/<int:task_id>/", tasks.task_detail, name="task_detail"),
+]
