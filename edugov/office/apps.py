@@ -9,4 +9,9 @@ class OfficeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from edugov.office import events, nav, roles, todo_providers  # noqa: F401 - registration
+        from edugov.office.actions.approvals import ensure_builtin_kinds
+
+        post_migrate.connect(ensure_builtin_kinds, sender=self, dispatch_uid="office.approval_kinds")

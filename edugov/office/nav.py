@@ -49,3 +49,6 @@ register_nav_item(
 register_nav_item(
     "office", _("Number series"), "office:series_list", permission="office.numberseries.view", order=61
 )
+register_nav_item(
+    "office", _("Approvals 审批"), "office:approval_list", permission="office.document.view", order=16
+)

@@ -1,5 +1,6 @@
 """Models of the internal office (内网). Each area has its own module."""
 
+from edugov.office.models.approvals import *  # noqa: F403
 from edugov.office.models.archives import *  # noqa: F403
 from edugov.office.models.documents import (
     Attachment,

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("edugov.office.urls.rosters")),
     path("", include("edugov.office.urls.archives")),
     path("", include("edugov.office.urls.search")),
+    path("", include("edugov.office.urls.approvals")),
 ]

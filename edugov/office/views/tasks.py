@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from edugov.office.access import access_task
@@ -79,5 +80,7 @@ def followed_list(request: HttpRequest) -> HttpResponse:
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = access_task(request.user, task_id)
     if task.document_id:
-        return redirect(f"/office/documents/{task.document_id}/#task-{task.pk}")
+        return redirect(reverse("office:document_detail", args=[task.document_id]) + f"#task-{task.pk}")
+    if task.process.subject_ref.startswith("office.approvalrequest:"):
+        return redirect("office:approval_detail", int(task.process.subject_ref.split(":", 1)[1]))
     return render(request, "office/tasks/detail.html", {"task": task})
