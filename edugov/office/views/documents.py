@@ -282,8 +282,9 @@ def task_act(request: HttpRequest, task_id: int) -> HttpResponse:
         options["series"] = data["series"]
     if task.spec_name == "register":
         options["needs_instruction"] = data["needs_instruction"]
+    if task.spec_name in ("register", "propose", "instruct") and data["handling_units"]:
+        options["handling_units"] = list(data["handling_units"])
     if task.spec_name in ("register", "propose", "instruct"):
-        options["handling_units"] = data["handling_units"]
         if data["handle_due"]:
             options["handle_due"] = data["handle_due"]
     if task.spec_name == "instruct":
