@@ -270,6 +270,8 @@ def _county_people(b: DemoBuilder, county: Organization, region: Region) -> None
 
 def demo_logins(*, seed: int = 2026) -> list[DemoLogin]:
     """Rebuild the printed login list from the database (for a second `make demo`)."""
+    from edugov.devtools.office_demo import OFFICE_LOGINS
+
     featured = [
         "sysadmin",
         "secadmin",
@@ -282,6 +284,7 @@ def demo_logins(*, seed: int = 2026) -> list[DemoLogin]:
         "tianshan_secadmin",
         "school_admin",
         "teacher",
+        *OFFICE_LOGINS,
     ]
     grants = (
         Grant.objects.active()

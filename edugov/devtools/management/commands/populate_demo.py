@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from edugov.devtools.demo import SCALES, build_demo, format_logins, sample_counts
+from edugov.devtools.demo import SCALES, build_demo, demo_logins, format_logins, sample_counts
 from edugov.devtools.registry.demo import build_registry, registry_present
 from edugov.devtools.registry.province import build_province_registry
 
@@ -60,6 +60,12 @@ class Command(BaseCommand):
             else:
                 build_registry(seed=seed, scale=scale, progress=self.stdout.write)
             result.created = True
+        from edugov.devtools.office_demo import build_office, office_present
+
+        if not office_present():
+            self.stdout.write("Filling the internal office (documents at every stage, signed PDFs)…")
+            build_office(seed=seed, progress=self.stdout.write)
+            result.created = True
         if result.created:
             self.stdout.write(
                 f"Demo province built in {time.monotonic() - started:.1f}s: {counts['bureaus']} bureaus, "
@@ -69,7 +75,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo province already present ({counts['schools']} schools); nothing changed."
             )
-        text = format_logins(result.logins, url=url)
+        # Rebuilt from the database, so logins added after the tree (the office's) are listed too.
+        text = format_logins(demo_logins(seed=seed), url=url)
         path = settings.VAR_DIR / "demo-logins.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
