@@ -58,6 +58,8 @@ lint: venv
 bench: venv
 	DJANGO_SETTINGS_MODULE=edugov.config.settings.test $(PY) -m tools.bench
 	$(PY) -m tools.bench_registry $(BENCH_REGISTRY_FLAGS)
+	DJANGO_SETTINGS_MODULE=edugov.config.settings.test $(PY) -m tools.bench_office
+	$(PY) -m tools.bench_office_flow
 
 # Refresh constraints.txt from what is installed (run after changing dependencies).
 lock: venv
