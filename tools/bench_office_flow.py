@@ -187,8 +187,8 @@ def phase_numbering(suffix: str) -> None:
     duplicates = len(seqs) - len(set(seqs))
     gaps = len(number_gaps(series, year))
     note(
-        f"{len(seqs)} numbers in {elapsed:.1f} s on {connection.vendor}; {crashed} crashed sign-offs retried; "
-        f"highest {max(seqs)}"
+        f"{len(seqs)} numbers in {elapsed:.1f} s on {connection.vendor}; "
+        f"{crashed} crashed sign-offs retried; highest {max(seqs)}"
     )
     emit(f"numbering_gaps{suffix}", gaps, "gaps")
     emit(f"numbering_duplicates{suffix}", duplicates, "duplicates")
