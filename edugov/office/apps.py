@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,8 @@ class OfficeConfig(AppConfig):
 
     def ready(self) -> None:
         from edugov.office import events, nav, roles, todo_providers  # noqa: F401 - registration
+        from edugov.office.workflow.builtin import deploy_builtin_processes
+
+        post_migrate.connect(
+            deploy_builtin_processes, sender=self, dispatch_uid="edugov_office_builtin_processes"
+        )
