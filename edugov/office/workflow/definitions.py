@@ -394,13 +394,15 @@ class ParsedDefinition:
     info: DefinitionInfo
 
 
-_cache: dict[int, ParsedDefinition] = {}
+# Keyed by (id, sha256): an id alone could come back after a rolled-back transaction.
+_cache: dict[tuple[int, str], ParsedDefinition] = {}
 _cache_lock = threading.Lock()
 
 
 def parsed(definition: Any) -> ParsedDefinition:
     """The parsed spec of a stored version (versions never change, so the cache never goes stale)."""
-    hit = _cache.get(definition.pk)
+    key = (definition.pk, definition.sha256)
+    hit = _cache.get(key)
     if hit is not None:
         return hit
     root = parse_xml(definition.bpmn_xml)
@@ -415,8 +417,8 @@ def parsed(definition: Any) -> ParsedDefinition:
     )
     result = ParsedDefinition(spec, subprocesses, info)
     with _cache_lock:
-        _cache.setdefault(definition.pk, result)
-    return _cache[definition.pk]
+        _cache.setdefault(key, result)
+    return _cache[key]
 
 
 def clear_cache() -> None:

@@ -22,6 +22,7 @@ variable):
 
 from __future__ import annotations
 
+import ast
 import copy
 import datetime as dt
 from collections.abc import Callable, Mapping
@@ -112,6 +113,16 @@ _GUARDS: dict[str, Any] = {
 }
 
 
+def _refuse_imports(source: str, mode: str) -> None:
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError:
+        return  # RestrictedPython reports it, with the line
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            raise UnsafeExpression(f"Line {node.lineno}: imports are not allowed.")
+
+
 @lru_cache(maxsize=2048)
 def compile_expression(source: str) -> Any:
     """Compiled code of an expression; raises UnsafeExpression with the reasons."""
@@ -124,6 +135,7 @@ def compile_expression(source: str) -> Any:
 @lru_cache(maxsize=512)
 def compile_script(source: str) -> Any:
     """Compiled code of a script task; raises UnsafeExpression with the reasons."""
+    _refuse_imports(source, "exec")
     result = compile_restricted_exec(source, filename="<script>")
     if result.errors or result.code is None:
         raise UnsafeExpression("; ".join(result.errors) or "does not compile")
