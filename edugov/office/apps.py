@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,9 +10,11 @@ class OfficeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
         from edugov.office import events, nav, roles, todo_providers  # noqa: F401 - registration
         from edugov.office.actions.approvals import ensure_builtin_kinds
+        from edugov.office.workflow.builtin import deploy_builtin_processes
 
+        post_migrate.connect(
+            deploy_builtin_processes, sender=self, dispatch_uid="edugov_office_builtin_processes"
+        )
         post_migrate.connect(ensure_builtin_kinds, sender=self, dispatch_uid="office.approval_kinds")

@@ -31,6 +31,8 @@ class OfficeEvent(StrEnum):
     PROCESS_DEPLOYED = "office.process_deployed"
     PROCESS_STARTED = "office.process_started"
     PROCESS_TIMER = "office.process_timer"
+    PROCESS_RESET = "office.process_reset"
+    PROCESS_CANCELLED = "office.process_cancelled"
     DELEGATION_CREATED = "office.delegation_created"
     SUPERVISION_CHANGED = "office.supervision_changed"
     MEETING_CHANGED = "office.meeting_changed"
@@ -64,6 +66,8 @@ register_event_labels(
         OfficeEvent.PROCESS_DEPLOYED: _("Process version uploaded"),
         OfficeEvent.PROCESS_STARTED: _("Process started"),
         OfficeEvent.PROCESS_TIMER: _("Process timer fired"),
+        OfficeEvent.PROCESS_RESET: _("Process returned to an earlier step"),
+        OfficeEvent.PROCESS_CANCELLED: _("Process cancelled"),
         OfficeEvent.DELEGATION_CREATED: _("Tasks delegated"),
         OfficeEvent.SUPERVISION_CHANGED: _("Supervision item changed"),
         OfficeEvent.MEETING_CHANGED: _("Meeting changed"),

@@ -126,7 +126,13 @@ class WorkTask(models.Model):
         verbose_name_plural = _("tasks")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["process", "spiff_task_id"], name="office_task_spiff_unique")
+            # One open row per SpiffWorkflow task. A step the flow returns to (reset_to) keeps its
+            # task id, so its earlier, done row and the new open row share it.
+            models.UniqueConstraint(
+                fields=["process", "spiff_task_id"],
+                condition=models.Q(status="open"),
+                name="office_task_spiff_open_unique",
+            )
         ]
         indexes = [
             models.Index(fields=["status", "due_at"], name="office_task_due_idx"),

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_periodicrun'),
-        ('office', '0001_initial'),
+        ('office', '0002_engine'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
