@@ -660,6 +660,7 @@ def _after_process_end(doc: Document, *, acting_user: User) -> None:
 
 def do_withdraw(document: Document, *, acting_user: User, reason: str) -> Document:
     """撤回: the drafter takes the document back while the next step is untouched."""
+    document = Document.objects.get(pk=document.pk)
     if document.created_by_id != acting_user.pk:
         raise OfficeError(_("Only the drafter may withdraw the document."))
     if document.status not in (DocumentStatus.REVIEW, DocumentStatus.COUNTERSIGN, DocumentStatus.SIGNOFF):

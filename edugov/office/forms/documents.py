@@ -91,6 +91,16 @@ class DraftForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, units=None, unit: Organization | None = None, **kwargs: Any) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = units if units is not None else Organization.objects.none()
+        self.fields["organization"].widget.attrs.update(
+            {
+                "hx-get": "",
+                "hx-trigger": "change",
+                "hx-include": "closest form",
+                "hx-select": "#draft-form",
+                "hx-target": "#draft-form",
+                "hx-swap": "outerHTML",
+            }
+        )
         chosen = unit
         if self.is_bound:
             try:
@@ -104,8 +114,8 @@ class DraftForm(BootstrapFormMixin, forms.Form):
             ).exclude(prefix="收文")
             self.fields["countersign_units"].queryset = department_candidates(chosen)
             self.fields["recipient_units"].queryset = recipient_candidates(chosen)
-            if not self.is_bound:
-                self.fields["body"].initial = body_template(self.initial.get("doc_type") or "notice")
+            if not self.is_bound and not self.initial.get("body"):
+                self.initial["body"] = body_template(self.initial.get("doc_type") or "notice")
 
     def clean_attachment_notes(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["attachment_notes"].splitlines() if line.strip()]

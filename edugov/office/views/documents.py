@@ -131,15 +131,16 @@ def document_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not has_permission(user, ADD):
         raise Http404(_("Document not found."))
-    q = scope_q(user, ADD, field="")
-    units = (
-        Organization.objects.filter(q, is_active=True).order_by("path")
-        if q is not None
-        else Organization.objects.none()
-    )
-    current = getattr(request, "current_unit", None)
-    unit = current if current is not None and units.filter(pk=current.pk).exists() else units.first()
-    initial = {"doc_type": request.GET.get("doc_type", "notice")}
+    units = draft_units(user)
+    unit = None
+    chosen = request.GET.get("organization", "")
+    if chosen.isdigit():
+        unit = units.filter(pk=int(chosen)).first()
+    if unit is None:
+        unit = units.filter(kind="bureau").first() or units.first()
+    # Changing the unit reloads the form (htmx) with what was typed so far.
+    initial = {k: v for k, v in request.GET.items() if k in ("doc_type", "title", "main_recipients", "body")}
+    initial.setdefault("doc_type", "notice")
     form = DraftForm(request.POST or None, units=units, unit=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -166,6 +167,23 @@ def document_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The draft is saved. Submit it for review when it is ready."))
             return redirect("office:document_detail", document.pk)
     return render(request, "office/documents/new.html", {"form": form})
+
+
+def draft_units(user: User):  # noqa: ANN201 - an Organization queryset
+    """Units the user may draft for: those of their grant, and the bureau above a department
+    (处室拟稿: a department drafts the documents its bureau issues)."""
+    q = scope_q(user, ADD, field="")
+    if q is None:
+        return Organization.objects.none()
+    own = Organization.objects.filter(q, is_active=True)
+    parents = {
+        unit.path[: -Organization.steplen]
+        for unit in own.filter(kind="department").only("path")[:50]
+        if unit.depth > 1
+    }
+    return Organization.objects.filter(
+        Q(pk__in=own.values("pk")) | Q(path__in=parents), is_active=True
+    ).order_by("path")
 
 
 def _timeline(document: Document) -> list[WorkTask]:
