@@ -90,7 +90,7 @@ class Rag(models.TextChoices):
     GREEN = "green", _("On track")
     AMBER = "amber", _("Warning 黄牌")
     RED = "red", _("Overdue 红牌")
-    GREY = "grey", _("Closed")
+    GREY = "grey", _("No warning (closed)")
 
 
 class ReminderKind(models.TextChoices):
