@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from edugov.core.choices import OrganizationKind
+from edugov.core.models import Organization
 from edugov.core.permissions.scopes import entries_for, has_permission
 from edugov.core.todos import Todo, TodoProvider, register_todo_provider
 from edugov.office.access_supervision import MANAGE, REPORT
@@ -46,14 +48,24 @@ def reminded_items(user: Any, unit: Any) -> QuerySet[SupervisionItem]:
 
 
 def escalated_items(user: Any, unit: Any) -> QuerySet[SupervisionItem]:
-    """Open escalated items supervised by the user's units (for those who manage them)."""
+    """Open escalated items for the leaders of the supervising unit.
+
+    Those who manage items on the supervising unit itself, and the leaders of the bureau
+    whose department (e.g. the office's 督查室) supervises: a grant on the bureau covers the
+    departments directly under it.
+    """
     ids = own_unit_ids(user, unit, MANAGE)
     if not ids:
         return SupervisionItem.objects.none()
-    return (
-        SupervisionItem.objects.filter(
-            status=SupervisionStatus.OPEN, escalation_level__gt=0, organization_id__in=ids
+    scope = Q(organization_id__in=ids)
+    for path in Organization.objects.filter(pk__in=ids).values_list("path", flat=True):
+        scope |= Q(
+            organization__path__startswith=path,
+            organization__depth=len(path) // Organization.steplen + 1,
+            organization__kind=OrganizationKind.DEPARTMENT,
         )
+    return (
+        SupervisionItem.objects.filter(scope, status=SupervisionStatus.OPEN, escalation_level__gt=0)
         .select_related("owner_unit")
         .order_by("due_on", "pk")
     )

@@ -201,6 +201,11 @@ def test_overdue_by_three_working_days_escalates_once(bureau):
     assert [t.title for t in escalations.items(bureau.manager, bureau.supervisor)] == [item.title]
     assert escalations.items(bureau.manager, bureau.supervisor)[0].is_overdue
     assert escalations.count(bureau.lead_staff, bureau.lead) == 0
+    # The bureau's leader (a grant on the bureau above the supervising office) sees it too;
+    # a prefecture's office clerk does not.
+    assert escalations.count(bureau.leader, bureau.tree.province) == 1
+    kashgar_clerk = make_user("kashgar_clerk", unit=bureau.tree.kashgar, role="office_clerk")
+    assert escalations.count(kashgar_clerk, bureau.tree.kashgar) == 0
 
 
 def test_manual_escalation_raises_the_level_and_a_new_deadline_clears_it(bureau):
@@ -456,3 +461,28 @@ def test_creation_refuses_past_deadlines_and_bad_milestones(bureau):
         with pytest.raises(SupervisionError):
             new_item(bureau, due_on=dt.date(2026, 3, 20), title="   ")
     assert not SupervisionItem.objects.exists()
+
+
+def test_the_daily_job_is_registered_by_its_dotted_path():
+    from django.utils.module_loading import import_string
+
+    from edugov.core.periodic import jobs
+
+    job = jobs()["office.supervision_reminders"]
+    assert import_string(job.func_path) is send_reminders
+    assert job.at == dt.time(8, 0)
+
+
+def test_the_daily_job_runs_in_a_bounded_number_of_queries(bureau, django_assert_max_num_queries):
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        for i in range(30):
+            new_item(
+                bureau,
+                due_on=dt.date(2026, 3, 4 + i % 3),
+                title=f"事项{i}",
+                milestones=[("节点", dt.date(2026, 3, 3))],
+            )
+        with django_assert_max_num_queries(14):
+            result = send_reminders()
+    assert result["items"] == 30
+    assert result["reminded"] == 30
