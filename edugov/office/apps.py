@@ -10,7 +10,13 @@ class OfficeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from edugov.office import events, nav, roles, todo_providers  # noqa: F401 - registration
+        from edugov.office import (  # noqa: F401 - registration
+            events,
+            nav,
+            roles,
+            todo_providers,
+            todos_supervision,
+        )
         from edugov.office.actions.approvals import ensure_builtin_kinds
         from edugov.office.workflow.builtin import deploy_builtin_processes
 
