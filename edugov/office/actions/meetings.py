@@ -160,7 +160,9 @@ def _book_room(
     exclude: int | None = None,
 ) -> MeetingRoom:
     """Lock the room and check that it is free; call inside the booking transaction."""
-    locked = MeetingRoom.objects.select_for_update().select_related("organization").get(pk=room.pk)
+    locked = (
+        MeetingRoom.objects.select_for_update(of=("self",)).select_related("organization").get(pk=room.pk)
+    )
     if not locked.is_active:
         raise MeetingError(_("%(room)s is not in use.") % {"room": locked.name})
     if not room_serves(locked, unit):
@@ -356,7 +358,7 @@ def do_respond_to_meeting(
 ) -> MeetingAttendee:
     """Answer an invitation: accept, decline (with a reason) or send a delegate (with a reason)."""
     attendee = (
-        MeetingAttendee.objects.select_for_update()
+        MeetingAttendee.objects.select_for_update(of=("self",))
         .select_related("meeting", "unit")
         .filter(meeting=meeting, user=acting_user)
         .first()
@@ -557,7 +559,7 @@ def do_supervise_decision(decision: MeetingDecision, *, acting_user: Any) -> Any
     if module is None:
         raise MeetingError(_("Supervision is not available on this system."))
     locked = (
-        MeetingDecision.objects.select_for_update()
+        MeetingDecision.objects.select_for_update(of=("self",))
         .select_related("minutes__meeting__organization", "owner_unit")
         .get(pk=decision.pk)
     )

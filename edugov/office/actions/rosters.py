@@ -298,7 +298,7 @@ def do_build_holiday_roster(
 
 def _changeable(roster: DutyRoster, acting_user: Any) -> DutyRoster:
     _require(acting_user, "office.roster.change", roster.organization)
-    return DutyRoster.objects.select_for_update().select_related("organization").get(pk=roster.pk)
+    return DutyRoster.objects.select_for_update(of=("self",)).select_related("organization").get(pk=roster.pk)
 
 
 @transaction.atomic
@@ -392,7 +392,11 @@ def do_request_swap(
     target_user: Any = None,
 ) -> DutySwap:
     """Ask to swap one's duty with another slot of the roster, or to hand it to someone."""
-    locked = DutySlot.objects.select_for_update().select_related("roster__organization").get(pk=slot_from.pk)
+    locked = (
+        DutySlot.objects.select_for_update(of=("self",))
+        .select_related("roster__organization")
+        .get(pk=slot_from.pk)
+    )
     roster = locked.roster
     if locked.person_id != acting_user.pk:
         raise PermissionDenied(_("Only the person on duty may ask to swap it."))
@@ -447,7 +451,7 @@ def do_decide_swap(swap: DutySwap, *, approve: bool, acting_user: Any, note: str
     # Lock both slots, always in the same order, before reading them.
     slots = {
         s.pk: s
-        for s in DutySlot.objects.select_for_update()
+        for s in DutySlot.objects.select_for_update(of=("self",))
         .select_related("roster__organization", "person")
         .filter(pk__in=slot_ids)
         .order_by("pk")

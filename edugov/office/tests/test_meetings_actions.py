@@ -419,3 +419,44 @@ def test_supervision_is_refused_cleanly_when_the_module_is_missing(tree, people,
         do_supervise_decision(decision, acting_user=people["clerk"])
     decision.refresh_from_db()
     assert decision.supervision_ref is None
+
+
+def test_supervision_is_called_with_the_agreed_arguments(tree, people, monkeypatch):
+    """The contract with edugov.office.actions.supervision, checked with a stand-in module."""
+    from types import SimpleNamespace
+
+    from edugov.office.actions import meetings as actions
+
+    calls = []
+
+    def create(**kwargs):
+        calls.append(kwargs)
+        return SimpleNamespace(pk=4242)
+
+    monkeypatch.setattr(
+        actions, "supervision_module", lambda: SimpleNamespace(do_create_supervision_item=create)
+    )
+    meeting = held_meeting(tree, people)
+    minutes = do_record_minutes(meeting, text="纪要", acting_user=people["clerk"])
+    due = timezone.localdate() + dt.timedelta(days=5)
+    decision = do_add_decision(
+        minutes, text="落实课后服务", owner_unit=tree.school_tianshan, due_on=due, acting_user=people["clerk"]
+    )
+    with pytest.raises(PermissionDenied):
+        do_supervise_decision(decision, acting_user=people["teacher"])
+    assert do_supervise_decision(decision, acting_user=people["clerk"]).pk == 4242
+    assert calls == [
+        {
+            "organization": tree.tianshan,
+            "title": "落实课后服务",
+            "owner_unit": tree.school_tianshan,
+            "due_on": due,
+            "acting_user": people["clerk"],
+            "description": "落实课后服务",
+            "source_kind": "meeting",
+            "source_ref": f"office.meetingdecision:{decision.pk}",
+            "source_label": meeting.title,
+        }
+    ]
+    decision.refresh_from_db()
+    assert decision.supervision_ref == 4242
