@@ -15,6 +15,7 @@ class OfficeConfig(AppConfig):
             nav,
             roles,
             todo_providers,
+            todos_meetings,
             todos_supervision,
         )
         from edugov.office.actions.approvals import ensure_builtin_kinds
