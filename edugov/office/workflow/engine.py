@@ -117,9 +117,28 @@ def _dump(workflow: BpmnWorkflow) -> dict:
     return json.loads(json.dumps(dct, cls=DjangoJSONEncoder))
 
 
+def _parents_first(tasks: dict[str, Any], root: str) -> dict[str, Any]:
+    """Tasks ordered from the root down. SpiffWorkflow stores a task's data as changes from its
+    parent's and restores tasks in mapping order; PostgreSQL's jsonb does not keep that order."""
+    ordered: dict[str, Any] = {}
+    queue = [root]
+    while queue:
+        task_id = queue.pop(0)
+        task = tasks.get(task_id)
+        if task is None or task_id in ordered:
+            continue
+        ordered[task_id] = task
+        queue.extend(task.get("children", []))
+    ordered.update((k, v) for k, v in tasks.items() if k not in ordered)
+    return ordered
+
+
 def _load(instance: ProcessInstance) -> BpmnWorkflow:
     parsed = definitions.parsed(instance.definition)
     dct = copy.deepcopy(instance.state)
+    dct["tasks"] = _parents_first(dct["tasks"], dct["root"])
+    for sub in dct.get("subprocesses", {}).values():
+        sub["tasks"] = _parents_first(sub["tasks"], sub["root"])
     SERIALIZER.migrate(dct)
     dct["spec"] = parsed.spec  # restored as is: the registry passes objects through
     dct["subprocess_specs"] = dict(parsed.subprocess_specs)
