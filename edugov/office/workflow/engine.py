@@ -114,12 +114,34 @@ SERIALIZER = BpmnWorkflowSerializer(registry=BpmnWorkflowSerializer.configure(_C
 def _dump(workflow: BpmnWorkflow) -> dict:
     dct = SERIALIZER.to_dict(workflow)
     dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
-    return json.loads(json.dumps(dct, cls=DjangoJSONEncoder))
+    try:
+        return json.loads(json.dumps(dct, cls=DjangoJSONEncoder))
+    except TypeError as exc:  # a script left something that is not JSON (a set, an object …)
+        raise ProcessError(_("Process data must be plain values: %(error)s") % {"error": exc}) from None
+
+
+def _parents_first(tasks: dict[str, Any], root: str) -> dict[str, Any]:
+    """Tasks ordered from the root down. SpiffWorkflow stores a task's data as changes from its
+    parent's and restores tasks in mapping order; PostgreSQL's jsonb does not keep that order."""
+    ordered: dict[str, Any] = {}
+    queue = [root]
+    while queue:
+        task_id = queue.pop(0)
+        task = tasks.get(task_id)
+        if task is None or task_id in ordered:
+            continue
+        ordered[task_id] = task
+        queue.extend(task.get("children", []))
+    ordered.update((k, v) for k, v in tasks.items() if k not in ordered)
+    return ordered
 
 
 def _load(instance: ProcessInstance) -> BpmnWorkflow:
     parsed = definitions.parsed(instance.definition)
     dct = copy.deepcopy(instance.state)
+    dct["tasks"] = _parents_first(dct["tasks"], dct["root"])
+    for sub in dct.get("subprocesses", {}).values():
+        sub["tasks"] = _parents_first(sub["tasks"], sub["root"])
     SERIALIZER.migrate(dct)
     dct["spec"] = parsed.spec  # restored as is: the registry passes objects through
     dct["subprocess_specs"] = dict(parsed.subprocess_specs)
@@ -416,12 +438,16 @@ def _clean(data: Mapping[str, Any], hidden: set[str]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in hidden and not k.startswith("_")}
 
 
-def _locked(instance: ProcessInstance) -> ProcessInstance:
-    return (
-        ProcessInstance.objects.select_for_update()
-        .select_related("definition", "organization", "started_by")
-        .get(pk=instance.pk)
+def _for_update(*, skip_locked: bool = False) -> QuerySet[ProcessInstance]:
+    """Lock the instance row only, not the rows joined in by select_related."""
+    of = ("self",) if connection.features.has_select_for_update_of else ()
+    return ProcessInstance.objects.select_for_update(skip_locked=skip_locked, of=of).select_related(
+        "definition", "organization", "started_by"
     )
+
+
+def _locked(instance: ProcessInstance) -> ProcessInstance:
+    return _for_update().get(pk=instance.pk)
 
 
 def _require_running(instance: ProcessInstance) -> None:
@@ -724,8 +750,7 @@ def tick(now: dt.datetime | None = None, *, limit: int = 500) -> int:
 def _tick_one(pk: int, now: dt.datetime, skip_locked: bool) -> int:
     with transaction.atomic():
         instance = (
-            ProcessInstance.objects.select_for_update(skip_locked=skip_locked)
-            .select_related("definition", "organization", "started_by")
+            _for_update(skip_locked=skip_locked)
             .filter(pk=pk, status=ProcessStatus.RUNNING, next_due_at__lte=now)
             .first()
         )

@@ -226,7 +226,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
         code = compile_script(script)
         glb = self._globals(copy.deepcopy(context), external_context)
-        reserved = set(_GUARDS) | HELPER_NAMES | set(external_context or {})
+        reserved = (set(_GUARDS) | HELPER_NAMES | set(external_context or {})) - set(context)
         exec(code, glb)  # noqa: S102 - RestrictedPython code
         for key in [k for k in context if k not in glb]:
             del context[key]
