@@ -57,6 +57,8 @@ class AuditEvent(StrEnum):
     AUDIT_EXPORTED = "audit.exported"
     CALENDAR_CHANGED = "calendar.changed"
     ACCESS_DENIED = "security.access_denied"
+    SIGNING_KEY_CREATED = "signing.key_created"
+    SIGNING_KEY_ROTATED = "signing.key_rotated"
 
 
 # Labels of events defined by other apps, for the auditor's screens (core knows no app above it).

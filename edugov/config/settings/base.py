@@ -212,6 +212,11 @@ EDUGOV_TRANSFER_STEP_DAYS = env.get_int("EDUGOV_TRANSFER_STEP_DAYS", 5)
 # Uploads over 2.5 MB stream to a temporary file instead of memory (Django's default, stated).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- official documents (office) ---------------------------------------------
+# A directory of licensed fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体) used for GB/T 9704 PDFs
+# before the shipped Noto CJK / LXGW WenKai stand-ins; empty = system fonts only.
+EDUGOV_FONT_DIR = env.get_str("EDUGOV_FONT_DIR", "")
+
 # --- security ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

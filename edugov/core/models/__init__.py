@@ -6,6 +6,7 @@ from edugov.core.models.people import Membership, User
 from edugov.core.models.periodic import PeriodicRun
 from edugov.core.models.permissions import Grant, Role
 from edugov.core.models.regions import Region
+from edugov.core.models.signing import SigningKey
 
 __all__ = [
     "AuditChainHead",
@@ -21,5 +22,6 @@ __all__ = [
     "Region",
     "Role",
     "SchoolCode",
+    "SigningKey",
     "User",
 ]

@@ -80,6 +80,8 @@ EVENT_LABELS: dict[str, Any] = {
     AuditEvent.AUDIT_EXPORTED: _("Audit log exported"),
     AuditEvent.CALENDAR_CHANGED: _("Work calendar changed"),
     AuditEvent.ACCESS_DENIED: _("Access denied"),
+    AuditEvent.SIGNING_KEY_CREATED: _("Signing key created"),
+    AuditEvent.SIGNING_KEY_ROTATED: _("Signing key replaced"),
     AUDIT_VERIFIED: _("Audit chain verified"),
 }
 
