@@ -9,4 +9,4 @@ class OfficeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from edugov.office import events, nav, roles, todo_providers  # noqa: F401 - registration
+        from edugov.office import events, nav, roles, todo_providers, todos_archives  # noqa: F401 - registration

@@ -49,3 +49,6 @@ register_nav_item(
 register_nav_item(
     "office", _("Number series"), "office:series_list", permission="office.numberseries.view", order=61
 )
+register_nav_item(
+    "office", _("Archive loans"), "office:loan_list", permission="office.archiverecord.borrow", order=51
+)
