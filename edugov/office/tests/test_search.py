@@ -335,6 +335,6 @@ def test_search_page_queries_are_bounded(client, tree, clerk, django_assert_max_
         add_opinion(doc, clerk, f"同意招生安排{i}")
         index_document(doc)
     client.force_login(clerk)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("office:search"), {"q": "招生"})
     assert response.content.decode().count("search-hit") == 20
