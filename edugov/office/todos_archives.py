@@ -48,7 +48,8 @@ def _approved(step: str, by: Any = None) -> Exists:
 
 
 def loans_to_handle(user: Any, unit: Any) -> QuerySet[ArchiveLoan]:
-    """Loans waiting for this user: decisions of either step, paper to hand out, overdue to chase."""
+    """Loans waiting for this user: decisions of either step, paper to hand out, paper due back
+    soon (reminded) or overdue."""
     lend_ids = deciding_unit_ids(user, unit, LEND)
     approve_ids = deciding_unit_ids(user, unit, APPROVE)
     if not lend_ids and not approve_ids:
@@ -59,6 +60,7 @@ def loans_to_handle(user: Any, unit: Any) -> QuerySet[ArchiveLoan]:
             (Q(status=LoanStatus.REQUESTED) & ~_approved(ApprovalStep.ARCHIVIST))
             | Q(status=LoanStatus.APPROVED, kind=LoanKind.PAPER)
             | Q(status=LoanStatus.OVERDUE)
+            | Q(status=LoanStatus.LENT, kind=LoanKind.PAPER, due_soon_reminded_on__isnull=False)
         )
     if approve_ids:
         q |= Q(
@@ -111,6 +113,8 @@ class ArchiveLoansToHandle(TodoProvider):
             who = loan.borrower.real_name or loan.borrower.username
             if loan.status == LoanStatus.OVERDUE:
                 title = gettext("Overdue: %(who)s has not returned %(number)s %(title)s")
+            elif loan.status == LoanStatus.LENT:
+                title = gettext("Due back soon from %(who)s: %(number)s %(title)s")
             elif loan.status == LoanStatus.APPROVED:
                 title = gettext("Hand out %(number)s %(title)s to %(who)s")
             else:

@@ -154,7 +154,8 @@ def index_archive_record(record: Any) -> None:
     parts = [record.archive_number, record.responsible, record.keywords, record.location]
     document = record.document if record.document_id else None
     if document is not None:
-        parts.append(document.doc_number)
+        if document.doc_number and document.doc_number != record.keywords:
+            parts.append(document.doc_number)
         if document.current_body_id:
             parts.append(document.current_body.blob.text)
     index_object(
@@ -252,7 +253,9 @@ def highlight(text: str, terms: Iterable[str], *, radius: int = SNIPPET_RADIUS) 
     text = " ".join((text or "").split())
     pattern = _pattern(terms)
     first = pattern.search(text) if pattern else None
-    start = max(0, first.start() - radius) if first else 0
+    start = max(0, first.start() - radius // 2) if first else 0
+    if start < radius // 4:  # a few characters only: start at the beginning
+        start = 0
     end = min(len(text), (first.end() if first else 0) + radius * 2)
     excerpt = _marked(text[start:end], pattern)
     prefix = "…" if start > 0 else ""

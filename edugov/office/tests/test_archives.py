@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import translation
 
 from edugov.core.models import AuditEntry
@@ -362,7 +363,11 @@ def test_due_soon_reminder_two_working_days_before_is_sent_once(tree, people):
     loan.refresh_from_db()
     assert loan.due_soon_reminded_on == dt.date(2026, 10, 8)
     assert loan.status == LoanStatus.LENT
-    assert ArchiveLoansToHandle().count(archivist, tree.tianshan) == 0
+    with at(2026, 10, 8, 9):
+        archivist_todos = ArchiveLoansToHandle().items(archivist, tree.tianshan)
+    assert [(loan.record.archive_number in t.title, t.due, t.is_overdue) for t in archivist_todos] == [
+        (True, dt.date(2026, 10, 10), False)
+    ]
 
 
 def test_overdue_loans_are_marked_once_and_shown_to_borrower_and_archivist(tree, people):
@@ -406,7 +411,7 @@ def test_decisions_and_hand_outs_are_the_archivists_todos(tree, people):
     assert len(archivist_titles) == 1
     assert plain.record.archive_number in archivist_titles[0]
     leader_loans = [t.url for t in ArchiveLoansToHandle().items(leader, tree.tianshan)]
-    assert f"/loans/{internal.pk}/" in " ".join(leader_loans)
+    assert reverse("office:loan_detail", args=[internal.pk]) in leader_loans
 
 
 # --- Digital loans ------------------------------------------------------------------------

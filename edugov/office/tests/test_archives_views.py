@@ -90,7 +90,7 @@ RESTRICTED = [
 ]
 
 
-LOAN_LINK = re.compile(r'href="/office/archives/loans/\d+/"')
+LOAN_LINK = re.compile(r'href="/office/archive-loans/\d+/"')
 
 
 def loan_links(response):

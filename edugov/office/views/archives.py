@@ -53,7 +53,8 @@ from edugov.office.models.archives import ApprovalStep, ArchiveLoan, ArchiveReco
 from edugov.office.todos_archives import loans_to_handle
 
 PAGE_SIZE = 25
-WATERMARK_REPEAT = 120
+# Watermark marks: enough grid cells to cover the longest page (about 40 characters a cell).
+WATERMARK_MIN, WATERMARK_MAX, WATERMARK_CHARS = 60, 1000, 40
 LOAN_TABS = ("decide", "mine", "all")
 
 
@@ -347,6 +348,11 @@ def loan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, loan, do_cancel_loan, _("Loan cancelled."))
 
 
+def _marks(body: str, opinions: list, record: ArchiveRecord) -> int:
+    length = len(body) + sum(len(o.text) for o in opinions) + len(record.title)
+    return max(WATERMARK_MIN, min(WATERMARK_MAX, WATERMARK_MIN + length // WATERMARK_CHARS))
+
+
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
     response["Pragma"] = "no-cache"
@@ -389,7 +395,7 @@ def loan_view(request: HttpRequest, pk: int) -> HttpResponse:
             "opinions": opinions,
             "attachments": attachments,
             "watermark": watermark,
-            "marks": range(WATERMARK_REPEAT),
+            "marks": range(_marks(body, opinions, record)),
         },
     )
     return _no_store(response)
