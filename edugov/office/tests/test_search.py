@@ -338,3 +338,22 @@ def test_search_page_queries_are_bounded(client, tree, clerk, django_assert_max_
     with django_assert_max_num_queries(15):
         response = client.get(reverse("office:search"), {"q": "招生"})
     assert response.content.decode().count("search-hit") == 20
+
+
+def test_the_database_full_text_structures_exist_and_are_used(clerk, document):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'office_search_tsv'")
+            assert "gin" in cursor.fetchone()[0].lower()
+            # The query's expression is the index's: with sequential scans off, the index is used.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            sql, params = backends.matching(SearchEntry.objects.all(), ["招生"]).query.sql_with_params()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "office_search_tsv" in plan
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'office_search_%' ORDER BY name")
+            names = {row[0] for row in cursor.fetchall()}
+            assert {"office_search_fts", "office_search_ai", "office_search_ad", "office_search_au"} <= names
+            cursor.execute("SELECT count(*) FROM office_search_fts WHERE office_search_fts MATCH '\"招生\"*'")
+            assert cursor.fetchone()[0] == 1
