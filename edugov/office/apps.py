@@ -15,6 +15,7 @@ class OfficeConfig(AppConfig):
             nav,
             roles,
             todo_providers,
+            todos_archives,
             todos_meetings,
             todos_supervision,
         )

@@ -52,3 +52,6 @@ register_nav_item(
 register_nav_item(
     "office", _("Approvals 审批"), "office:approval_list", permission="office.document.view", order=16
 )
+register_nav_item(
+    "office", _("Archive loans"), "office:loan_list", permission="office.archiverecord.borrow", order=51
+)

@@ -136,3 +136,8 @@ extend_builtin_role(
 )
 extend_builtin_role("teacher", ("office.document.view", "office.meeting.view", "office.roster.view"))
 extend_builtin_role("process_admin", ("office.processdefinition.view", "office.processdefinition.deploy"))
+
+# Archive loans of internal (内部) records need a leader's approval after the archivist's (IN-5).
+register_actions("office.archiverecord", {"approve": _("Approve loans of internal records as a leader")})
+extend_builtin_role("bureau_leader", ("office.archiverecord.approve",))
+extend_builtin_role("school_admin", ("office.archiverecord.approve",))

@@ -1,3 +1,9 @@
-"""Office URLs: search."""
+"""Office URLs: full-text search (IN-4)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from edugov.office.views import search as views
+
+urlpatterns: list = [
+    path("search/", views.search, name="search"),
+]
