@@ -37,11 +37,13 @@ class UnitsField(forms.ModelMultipleChoiceField):
 
 
 def recipient_candidates(unit: Organization):  # noqa: ANN201 - an Organization queryset
-    """Units a document of ``unit`` may be sent to in this node: the units one level below
-    it, its sibling departments and, for a school, nothing below."""
-    return Organization.objects.filter(
-        is_active=True, path__startswith=unit.path, depth=unit.depth + 1
-    ).order_by("path")
+    """Units a document of ``unit`` may be sent to in this node: the bureaus and schools one
+    level below it (its own departments countersign or handle; they are not recipients)."""
+    return (
+        Organization.objects.filter(is_active=True, path__startswith=unit.path, depth=unit.depth + 1)
+        .exclude(kind=OrganizationKind.DEPARTMENT)
+        .order_by("path")
+    )
 
 
 def department_candidates(unit: Organization):  # noqa: ANN201
