@@ -61,6 +61,8 @@ LETTER_SPACING = PITCH - SIZE_3 * PT_MM - 0.002
 ORGAN_TOP = 35.0  # top of the issuing-organ mark below the top of the type area
 ORGAN_MAX_PT = 42.0  # 初号
 SEAL_DIAMETER = 42.0
+#: Longest organ name centred on the date under a seal without leaving the type area.
+SEAL_CENTRED_MAX = 15
 IMPRINT_LINE = 7.0  # one line of the imprint (版记), 4号 text
 PAGE_NUMBER_GAP = 7.0  # from the bottom of the type area to the page number's dash
 
@@ -322,6 +324,7 @@ def document_context(
         "signing_organ": (document.signing_organ or "").strip(),
         "written_on": chinese_date(document.written_on),
         "sealed": sealed,
+        "organ_long": len((document.signing_organ or "").strip()) > SEAL_CENTRED_MAX,
         "seal_uri": seal_uri,
         "remark": _in_parentheses(document.remark),
         "attachment_pages": _attachment_pages(document),
