@@ -298,7 +298,7 @@ def document_context(
     if document.urgency:
         head_lines.append({"text": URGENCY_MARKS.get(document.urgency, document.urgency), "class": "marking"})
     signers = [name for name in re.split(r"[、,，\s]+", document.signer_name or "") if name]
-    upward = bool(document.is_upward and signers)
+    upward = bool(document.is_upward)  # number on the left, 签发人 on the right (7.2.4, 7.2.5)
     sealed = bool(seal and document.sealed and document.signing_organ)
     seal_uri = ""
     if sealed:
