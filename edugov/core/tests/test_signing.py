@@ -242,3 +242,23 @@ def test_command_lists_rotates_and_exports_the_root(tree: Any, tmp_path: Path) -
     pem = path.read_text()
     assert "PRIVATE" not in pem
     assert signing.fingerprint(x509.load_pem_x509_certificate(pem.encode())) == signing.root_ca().fingerprint
+
+
+def test_an_expiring_root_is_replaced_and_unit_keys_follow(tree: Any) -> None:
+    old_unit = signing.unit_key(tree.urumqi)
+    old_root = signing.root_ca()
+    SigningKey.objects.filter(pk=old_root.pk).update(not_after=timezone.now() + dt.timedelta(days=3))
+    # when the root is next asked for, a new one replaces it
+    new_root = signing.root_ca()
+    assert new_root.pk != old_root.pk
+    old_root.refresh_from_db()
+    assert not old_root.is_active
+    # the old root stays trusted (documents signed under it still verify)
+    assert {signing.fingerprint(c) for c in signing.trust_roots()} == {
+        old_root.fingerprint,
+        new_root.fingerprint,
+    }
+    # and the unit's key is reissued under the new root on next use
+    new_unit = signing.unit_key(tree.urumqi)
+    assert new_unit.pk != old_unit.pk
+    assert new_unit.issuer_id == new_root.pk

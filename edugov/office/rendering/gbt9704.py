@@ -61,6 +61,8 @@ LETTER_SPACING = PITCH - SIZE_3 * PT_MM - 0.002
 ORGAN_TOP = 35.0  # top of the issuing-organ mark below the top of the type area
 ORGAN_MAX_PT = 42.0  # 初号
 SEAL_DIAMETER = 42.0
+#: Longest organ name centred on the date under a seal without leaving the type area.
+SEAL_CENTRED_MAX = 15
 IMPRINT_LINE = 7.0  # one line of the imprint (版记), 4号 text
 PAGE_NUMBER_GAP = 7.0  # from the bottom of the type area to the page number's dash
 
@@ -296,7 +298,7 @@ def document_context(
     if document.urgency:
         head_lines.append({"text": URGENCY_MARKS.get(document.urgency, document.urgency), "class": "marking"})
     signers = [name for name in re.split(r"[、,，\s]+", document.signer_name or "") if name]
-    upward = bool(document.is_upward and signers)
+    upward = bool(document.is_upward)  # number on the left, 签发人 on the right (7.2.4, 7.2.5)
     sealed = bool(seal and document.sealed and document.signing_organ)
     seal_uri = ""
     if sealed:
@@ -322,6 +324,7 @@ def document_context(
         "signing_organ": (document.signing_organ or "").strip(),
         "written_on": chinese_date(document.written_on),
         "sealed": sealed,
+        "organ_long": len((document.signing_organ or "").strip()) > SEAL_CENTRED_MAX,
         "seal_uri": seal_uri,
         "remark": _in_parentheses(document.remark),
         "attachment_pages": _attachment_pages(document),

@@ -114,7 +114,7 @@ def long_body(paragraphs: int) -> str:
 
 
 def line_boxes(page: Any) -> list[tuple[float, float, str]]:
-    """(top mm, left mm, text) of every line on a laid-out page, margin boxes included."""
+    """(top mm, left of its first text mm, text) of every line on a page, margin boxes included."""
     from weasyprint.formatting_structure import boxes
 
     found: list[tuple[float, float, str]] = []
@@ -122,7 +122,8 @@ def line_boxes(page: Any) -> list[tuple[float, float, str]]:
     def walk(box: Any) -> None:
         if isinstance(box, boxes.LineBox):
             text = "".join(t.text for t in box.descendants() if isinstance(t, boxes.TextBox))
-            found.append((box.position_y * PX_MM, box.position_x * PX_MM, text))
+            left = box.children[0].position_x if box.children else box.position_x  # after text-indent
+            found.append((box.position_y * PX_MM, left * PX_MM, text))
             return
         for child in getattr(box, "children", None) or []:
             walk(child)
@@ -348,6 +349,46 @@ def test_head_is_placed_as_the_standard_says(tree: Any) -> None:
     assert title.border_box_y() * PX_MM - rule_bottom == pytest.approx(2 * gbt9704.LINE, abs=0.05)
 
 
+def word_boxes(pdf: bytes, tmp_path: Path) -> dict[str, tuple[float, float, float]]:
+    """Words as poppler finds them in the PDF: text → (left, right, top) in mm."""
+    path = tmp_path / "words.pdf"
+    path.write_bytes(pdf)
+    found = {}
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>'
+    for x_min, y_min, x_max, word in re.findall(pattern, run_tool("pdftotext", "-bbox", str(path), "-")):
+        found.setdefault(
+            word, (float(x_min) * gbt9704.PT_MM, float(x_max) * gbt9704.PT_MM, float(y_min) * gbt9704.PT_MM)
+        )
+    return found
+
+
+def test_signature_is_placed_as_the_standard_says(tree: Any, tmp_path: Path) -> None:
+    right_edge = 28 + 156
+    # the last character's (negative) spacing; poppler's glyph boxes are good to ±0.3 mm
+    trailing = -gbt9704.LETTER_SPACING
+    # sealed: the date four characters from the right, the organ centred on the date
+    words = word_boxes(gbt9704.render_pdf(make_document(tree.province, body="正文。")), tmp_path)
+    d_left, d_right, d_top = words["2026年7月1日"]
+    o_left, o_right, o_top = words["新疆维吾尔自治区教育厅"]
+    assert right_edge - d_right - trailing == pytest.approx(4 * gbt9704.PITCH, abs=0.3)
+    assert (o_left + o_right) / 2 == pytest.approx((d_left + d_right) / 2, abs=0.2)
+    assert d_top - o_top == pytest.approx(gbt9704.LINE, abs=0.05)
+    # unsealed: the organ two characters from the right, the date two characters in from it
+    document = make_document(tree.province, body="正文。", sealed=False)
+    words = word_boxes(gbt9704.render_pdf(document), tmp_path)
+    d_left, d_right, d_top = words["2026年7月1日"]
+    o_left, o_right, o_top = words["新疆维吾尔自治区教育厅"]
+    assert right_edge - o_right - trailing == pytest.approx(2 * gbt9704.PITCH, abs=0.3)
+    assert d_left - o_left == pytest.approx(2 * gbt9704.PITCH, abs=0.05)
+    assert d_top - o_top == pytest.approx(gbt9704.LINE, abs=0.05)
+    # a very long organ name stays inside the type area: four characters from the right
+    organ = "新疆维吾尔自治区乌鲁木齐市天山区教育局"
+    document = make_document(tree.province, body="正文。", signing_organ=organ)
+    words = word_boxes(gbt9704.render_pdf(document), tmp_path)
+    o_left, o_right, o_top = words[organ]
+    assert right_edge - o_right - trailing == pytest.approx(4 * gbt9704.PITCH, abs=0.3)
+
+
 def test_imprint_ends_on_the_bottom_of_the_last_page(tree: Any) -> None:
     document = make_document(tree.province, body=long_body(3))
     layout = gbt9704.render_layout(document)
@@ -387,6 +428,13 @@ def test_attachments_come_on_pages_of_their_own_before_the_imprint(tree: Any, tm
     # the imprint is on the last page only, after the attachments
     assert "抄送：" in pages[-1]
     assert all("抄送：" not in page for page in pages[:-1])
+    # "附件1" flush left on the first line, the attachment's title centred on the third
+    layout = gbt9704.render_layout(document)
+    lines = line_boxes(layout.pages[first])
+    assert (round(lines[0][0], 2), round(lines[0][1], 2), lines[0][2]) == (37.0, 28.0, "附件1")
+    title = boxes_with_class(layout.pages[first], "atitle")[0]
+    assert title.border_box_y() * PX_MM == pytest.approx(37 + 2 * gbt9704.LINE, abs=0.05)
+    assert lines[2][1] == pytest.approx(28 + 2 * gbt9704.PITCH, abs=0.01)  # 一、校舍: indented two
 
 
 # --- Fonts ---------------------------------------------------------------------------
