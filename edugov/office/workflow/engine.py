@@ -55,7 +55,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -176,16 +176,20 @@ def deploy(
     last = ProcessDefinition.objects.select_for_update().filter(key=key).order_by("-version").first()
     if last is not None and last.sha256 == digest:
         return last
-    definition = ProcessDefinition.objects.create(
-        key=key,
-        version=(last.version + 1) if last else 1,
-        name=(name or info.name)[:120],
-        process_id=info.process_id,
-        bpmn_xml=text,
-        sha256=digest,
-        is_builtin=builtin,
-        uploaded_by=acting_user if acting_user is not None and acting_user.is_authenticated else None,
-    )
+    try:
+        with transaction.atomic():
+            definition = ProcessDefinition.objects.create(
+                key=key,
+                version=(last.version + 1) if last else 1,
+                name=(name or info.name)[:120],
+                process_id=info.process_id,
+                bpmn_xml=text,
+                sha256=digest,
+                is_builtin=builtin,
+                uploaded_by=acting_user if acting_user is not None and acting_user.is_authenticated else None,
+            )
+    except IntegrityError:  # the first version of a new key, uploaded twice at the same moment
+        raise ProcessError(_("Another version of this process was uploaded just now; try again.")) from None
     log_event(
         OfficeEvent.PROCESS_DEPLOYED,
         acting_user=acting_user,
