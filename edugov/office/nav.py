@@ -55,3 +55,6 @@ register_nav_item(
 register_nav_item(
     "office", _("Archive loans"), "office:loan_list", permission="office.archiverecord.borrow", order=51
 )
+register_nav_item(
+    "office", _("Delegation while away"), "office:delegation_list", permission="office.document.view", order=3
+)
