@@ -177,7 +177,8 @@ def do_decide_approval(
         )
         if instance.status == ProcessStatus.COMPLETED:
             decision = (instance.data or {}).get("decision") or outcome
-            locked.status = ApprovalStatus.APPROVED if decision == "approve" else ApprovalStatus.REJECTED
+            approved = decision in ("approve", "approved")
+            locked.status = ApprovalStatus.APPROVED if approved else ApprovalStatus.REJECTED
             locked.decided_at = timezone.now()
             locked.save(update_fields=["status", "decided_at"])
     return locked
