@@ -280,7 +280,6 @@ class _Areas:
             ]
         )
         self.users = {u.username: u for u in users}
-        self.decision_item: Any = None  # the supervision item made from a meeting decision
 
     def user(self, username: str) -> User:
         return self.users[username]
@@ -305,7 +304,7 @@ def build_office_areas(*, seed: int = 2026, progress: Callable[[str], Any] = pri
     Runs after ``build_office`` (it needs its people, and the instruction on an incoming
     document of 乌鲁木齐市教育局 that opened a supervision item there). Everything goes
     through the areas' actions; the few direct row writes put things in the past, which the
-    actions rightly refuse (each says why). One transaction: a failure leaves nothing behind.
+    actions rightly refuse (each says why). The areas are built in one transaction.
     """
     with transaction.atomic():
         areas = _Areas(seed)
@@ -470,7 +469,7 @@ def _build_meetings(areas: _Areas, progress: Callable[[str], Any]) -> dict[str, 
         acting_user=clerk,
     )
     actions.do_approve_minutes(minutes, acting_user=clerk)
-    areas.decision_item = actions.do_supervise_decision(supervised, acting_user=clerk)
+    actions.do_supervise_decision(supervised, acting_user=clerk)
     progress("  office: meetings — 3 rooms, 4 upcoming meetings, 1 held with minutes")
     return {"meetings": Meeting.objects.filter(organization=province).count()}
 
