@@ -134,6 +134,7 @@ def test_office_demo(office_demo: dict[str, Any]) -> None:
     assert purchase.process.status == "completed"
     assert purchase.process.data["decision"] == "approved"
     assert purchase.decided_at is not None
+    assert purchase.status == "approved"
     assert list(purchase.comments.order_by("pk").values_list("author__username", "outcome")) == [
         ("xj_head_jichu", "approve"),
         ("xj_leader", "approve"),
