@@ -313,7 +313,76 @@ def build_office_areas(*, seed: int = 2026, progress: Callable[[str], Any] = pri
         counts.update(_build_supervision(areas, progress))
         counts.update(_build_rosters(areas, progress))
         counts.update(_build_approvals(areas, progress))
+        counts.update(_build_archives(areas, progress))
     return counts
+
+
+# --- Archives -------------------------------------------------------------------------------
+
+
+def _build_archives(areas: _Areas, progress: Callable[[str], Any]) -> dict[str, int]:
+    """Paper records beside the archived documents, and loans at every stage."""
+    from edugov.office.actions.archives import (
+        do_decide_loan,
+        do_lend_loan,
+        do_register_paper_record,
+        do_request_loan,
+    )
+    from edugov.office.models import ArchiveRecord
+
+    archivist, borrower = areas.user("xj_archivist"), areas.user("xj_clerk")
+    year = timezone.localdate().year
+    papers = [
+        do_register_paper_record(
+            organization=areas.province,
+            title=title,
+            year=paper_year,
+            retention=retention,
+            location=location,
+            acting_user=archivist,
+            pages=pages,
+            keywords=keywords,
+        )
+        for title, paper_year, retention, location, pages, keywords in (
+            (
+                "自治区教育事业发展“十四五”规划（纸质原件）",
+                2021,
+                "permanent",
+                "A区-03柜-02盒",
+                126,
+                "规划 十四五",
+            ),
+            ("2024年全区中小学校舍安全排查汇总表", 2024, "30y", "B区-11柜-07盒", 48, "校舍 安全"),
+            ("2025年教师资格认定工作材料", 2025, "10y", "C区-02柜-15盒", 212, "教师资格"),
+        )
+    ]
+    # A paper loan handed out, a digital loan of an archived document approved, one waiting.
+    lent = do_request_loan(
+        papers[1], kind="paper", purpose="校舍安全复查对照", requested_days=10, acting_user=borrower
+    )
+    do_decide_loan(lent, approve=True, acting_user=archivist, note="同意借阅")
+    do_lend_loan(lent, acting_user=archivist)
+    record = (
+        ArchiveRecord.objects.filter(organization=areas.province, document__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    digital = 0
+    if record is not None:
+        loan = do_request_loan(
+            record, kind="digital", purpose="起草配套文件参考", requested_days=3, acting_user=borrower
+        )
+        do_decide_loan(loan, approve=True, acting_user=archivist, note="同意在线查阅")
+        digital = 1
+    do_request_loan(
+        papers[2],
+        kind="paper",
+        purpose="核对认定名单",
+        requested_days=5,
+        acting_user=areas.user("xj_head_jichu"),
+    )
+    progress(f"  office: {len(papers)} paper records, loans lent, digital and waiting ({year})")
+    return {"paper_records": len(papers), "loans": 2 + digital}
 
 
 # --- Meetings -------------------------------------------------------------------------------

@@ -130,6 +130,9 @@ def test_office_demo(office_demo: dict[str, Any]) -> None:
     step = WorkTask.objects.get(process=leave.process, status="open")
     assert step.spec_name == "approve_department"
     assert set(step.candidates.values_list("user__username", flat=True)) == {"xj_head_jichu"}
+    from edugov.office.models import ArchiveLoan
+
+    assert set(ArchiveLoan.objects.values_list("status", flat=True)) >= {"lent", "requested"}
     purchase = ApprovalRequest.objects.get(kind__code="purchase")
     assert purchase.process.status == "completed"
     assert purchase.process.data["decision"] == "approved"
