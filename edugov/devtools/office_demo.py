@@ -370,7 +370,11 @@ def _build_archives(areas: _Areas, progress: Callable[[str], Any]) -> dict[str, 
     digital = 0
     if record is not None:
         loan = do_request_loan(
-            record, kind="digital", purpose="起草配套文件参考", requested_days=3, acting_user=borrower
+            record,
+            kind="digital",
+            purpose="起草配套文件参考",
+            requested_days=3,
+            acting_user=areas.user("xj_leader"),
         )
         do_decide_loan(loan, approve=True, acting_user=archivist, note="同意在线查阅")
         digital = 1
@@ -379,7 +383,7 @@ def _build_archives(areas: _Areas, progress: Callable[[str], Any]) -> dict[str, 
         kind="paper",
         purpose="核对认定名单",
         requested_days=5,
-        acting_user=areas.user("xj_head_jichu"),
+        acting_user=borrower,
     )
     progress(f"  office: {len(papers)} paper records, loans lent, digital and waiting ({year})")
     return {"paper_records": len(papers), "loans": 2 + digital}
