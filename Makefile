@@ -32,6 +32,9 @@ $(STAMP): $(VENV)/bin/python pyproject.toml constraints.txt
 venv: $(STAMP)
 
 demo: venv
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || { \
+	  echo "Signed PDFs need Pango and Chinese fonts: apt-get install libpango-1.0-0 libpangoft2-1.0-0" \
+	       "libharfbuzz-subset0 fonts-noto-cjk fonts-lxgw-wenkai poppler-utils"; exit 1; }
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py collectstatic --noinput --verbosity 0

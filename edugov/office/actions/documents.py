@@ -780,6 +780,9 @@ def _index_later(document: Document) -> None:
             from edugov.office.search.index import index_document
         except ImportError:  # pragma: no cover - the search module ships with the app
             return
-        index_document(document)
+        try:
+            index_document(document)
+        except Exception:  # the change is committed; a stale search entry is mended by reindex_office
+            logger.exception("office: indexing document %s failed", document.pk)
 
     transaction.on_commit(index)
