@@ -263,8 +263,16 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         "can_remind": can_remind,
         "following": FollowedDocument.objects.filter(user=user, document=document).exists(),
         "reason_form": ReasonForm(),
+        # GB/T 9704 faces (仿宋, 小标宋) that are not installed here and what stands in for them.
+        "font_messages": _font_messages(),
     }
     return render(request, "office/documents/detail.html", context)
+
+
+def _font_messages() -> list[str]:
+    from edugov.office.rendering.gbt9704 import font_report
+
+    return font_report()["messages"]
 
 
 def _colleagues(unit: Organization):  # noqa: ANN202
