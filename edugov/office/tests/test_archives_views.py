@@ -161,7 +161,7 @@ def test_a_refused_decision_is_shown_not_applied(client, tree, objects, no_mfa):
     response = client.post(reverse("office:loan_decide", args=[objects["requested"]]), {"decision": "reject"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "Give the reason for the rejection." in page
+    assert "请填写不予批准的理由。" in page
     assert ArchiveLoan.objects.get(pk=objects["requested"]).status == "requested"
 
 
@@ -226,7 +226,7 @@ def test_loan_list_tabs(client, tree, objects, no_mfa):
     other = make_user("ts_other", unit=tree.tianshan, role="bureau_staff")
     client.force_login(other)
     mine = client.get(reverse("office:loan_list")).content.decode()
-    assert "No loans here." in mine
+    assert "暂无借阅。" in mine
     client.force_login(objects["staff"])
     assert loan_links(client.get(reverse("office:loan_list"))) == 3
     client.force_login(objects["archivist"])
@@ -288,7 +288,7 @@ def test_register_refuses_classified_with_a_clear_message(client, tree, no_mfa):
     client.force_login(make_user("ts_archivist", unit=tree.tianshan, role="archivist"))
     response = client.post(reverse("office:archive_paper_new"), _paper_form(tree.tianshan, secrecy="绝密"))
     assert response.status_code == 400
-    assert "the platform handles non-classified work only" in response.content.decode()
+    assert "本平台仅处理非涉密工作" in response.content.decode()
     assert not ArchiveRecord.objects.exists()
     assert AuditEntry.objects.filter(event_type="office.classified_refused", success=False).exists()
 

@@ -317,9 +317,9 @@ def test_create_form_shows_errors_next_to_the_fields(client, bureau, no_mfa):
     assert response.status_code == 200
     form = response.context["form"]
     assert "title" in form.errors
-    assert form.errors["due_on"] == ["Give a deadline, as a date or in working days."]
-    assert form.errors["owner"] == ["No active user has this user name."]
-    assert response.context["milestones"].forms[0].errors["due_on"] == ["Give the milestone a date."]
+    assert form.errors["due_on"] == ["请填写办理时限，可填日期或工作日数。"]
+    assert form.errors["owner"] == ["没有使用此用户名的有效用户。"]
+    assert response.context["milestones"].forms[0].errors["due_on"] == ["请填写里程碑日期。"]
     assert not SupervisionItem.objects.exists()
 
 

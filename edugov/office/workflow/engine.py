@@ -190,12 +190,14 @@ def deploy(
             )
     except IntegrityError:  # the first version of a new key, uploaded twice at the same moment
         raise ProcessError(_("Another version of this process was uploaded just now; try again.")) from None
-    log_event(
-        OfficeEvent.PROCESS_DEPLOYED,
-        acting_user=acting_user,
-        target=definition,
-        extra={"key": key, "version": definition.version, "sha256": digest, "builtin": builtin},
-    )
+    if not builtin:
+        # Shipped versions arrive with migrate, like reference data; uploads are audited.
+        log_event(
+            OfficeEvent.PROCESS_DEPLOYED,
+            acting_user=acting_user,
+            target=definition,
+            extra={"key": key, "version": definition.version, "sha256": digest},
+        )
     return definition
 
 
