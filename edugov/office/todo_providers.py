@@ -9,13 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from edugov.core.todos import Todo, TodoProvider, register_todo_provider
-from edugov.office.choices import TaskStatus
 from edugov.office.models import WorkTask
 
 
 def open_tasks_for(user: Any):  # noqa: ANN201 - a WorkTask queryset
     """Open tasks the user may act on (as assignee, lane member or delegate)."""
-    return WorkTask.objects.filter(status=TaskStatus.OPEN, candidates__user=user, candidates__is_open=True)
+    return WorkTask.objects.open_for(user)
 
 
 def office_task_badge(request: HttpRequest) -> int:

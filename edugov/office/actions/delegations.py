@@ -57,9 +57,7 @@ def do_create_delegation(
 
 
 def _add_to_open_tasks(delegation: Delegation) -> int:
-    waiting = WorkTask.objects.filter(
-        status=TaskStatus.OPEN, candidates__user=delegation.user, candidates__is_open=True
-    ).values_list("pk", flat=True)
+    waiting = WorkTask.objects.open_for(delegation.user).values_list("pk", flat=True)
     existing = set(
         TaskCandidate.objects.filter(task_id__in=list(waiting), user=delegation.delegate).values_list(
             "task_id", flat=True

@@ -18,6 +18,7 @@ content-addressed), numbers, the signed PDF and distribution.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -226,13 +227,8 @@ def do_create_draft(
 def editable_task(document: Document, user: User) -> WorkTask | None:
     """The open step through which ``user`` may change the body, if any."""
     return (
-        WorkTask.objects.filter(
-            document=document,
-            status=TaskStatus.OPEN,
-            spec_name__in=BODY_EDIT_STEPS,
-            candidates__user=user,
-            candidates__is_open=True,
-        )
+        WorkTask.objects.open_for(user)
+        .filter(document=document, spec_name__in=BODY_EDIT_STEPS)
         .order_by("created_at")
         .first()
     )
@@ -264,54 +260,6 @@ def do_save_body(document: Document, *, text: str, acting_user: User, note: str 
     document.refresh_from_db()
     _index_later(document)
     return version
-
-
-DETAIL_FIELDS = (
-    "title",
-    "doc_type",
-    "main_recipients",
-    "cc_recipients",
-    "urgency",
-    "remark",
-    "issuing_organ",
-    "signing_organ",
-    "printed_by",
-    "attachment_notes",
-    "series",
-)
-
-
-@transaction.atomic
-def do_update_details(document: Document, *, acting_user: User, **fields: Any) -> Document:
-    """Change the head and imprint while the draft is with the drafter or the reviewer."""
-    if editable_task(document, acting_user) is None:
-        raise OfficeError(
-            _("You may change the details only while a drafting, review or sign-off step is yours.")
-        )
-    unknown = set(fields) - set(DETAIL_FIELDS) - {"countersign_units", "recipient_units"}
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    check_not_classified(texts=[fields.get("title", "")])
-    locked = Document.objects.select_for_update().get(pk=document.pk)
-    if locked.number_seq is not None and "series" in fields and fields["series"] != locked.series:
-        raise OfficeError(_("The document is numbered already; its series cannot change."))
-    changed = []
-    for name in DETAIL_FIELDS:
-        if name in fields and getattr(locked, name) != fields[name]:
-            setattr(locked, name, fields[name])
-            changed.append(name)
-    if changed:
-        locked.save(update_fields=[*changed, "updated_at"])
-    for name in ("countersign_units", "recipient_units"):
-        if name in fields:
-            # The process reads the countersigning list when the draft or review step completes.
-            getattr(locked, name).set(fields[name])
-            changed.append(name)
-    if changed:
-        log_event(
-            OfficeEvent.DOCUMENT_CHANGED, acting_user=acting_user, target=locked, changes={"fields": changed}
-        )
-    return locked
 
 
 # --- Acting on a step -----------------------------------------------------------------------
@@ -399,7 +347,7 @@ def do_act(
             data["handle_due"] = options["handle_due"].isoformat()
         # Effects that must happen before the step counts as done.
         if spec == "signoff" and outcome == "approve":
-            _sign_off(doc, acting_user=acting_user, series=options.get("series"), opinion=opinion)
+            _sign_off(doc, acting_user=acting_user, series=options.get("series"))
         if opinion or spec in STEP_OPINION:
             give_opinion(
                 doc,
@@ -459,7 +407,7 @@ def _default_opinion(spec: str, outcome: str) -> str:
     return defaults.get((spec, outcome), outcome)
 
 
-def _sign_off(doc: Document, *, acting_user: User, series: NumberSeries | None, opinion: str) -> None:
+def _sign_off(doc: Document, *, acting_user: User, series: NumberSeries | None) -> None:
     """签发: take the number, date the document and store its signed PDF, all or nothing."""
     from edugov.office.actions.numbering import assign_document_number
 
@@ -518,7 +466,7 @@ def _signing_fingerprint(organization: Organization) -> str:
 
 
 def _store_file(doc: Document, data: bytes, *, kind: str, certificate: str = "") -> DocumentFile:
-    digest = content_hash_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
     record = DocumentFile(
         document=doc,
         kind=kind,
@@ -530,12 +478,6 @@ def _store_file(doc: Document, data: bytes, *, kind: str, certificate: str = "")
     record.file.save(f"{digest}.pdf", ContentFile(data), save=False)
     record.save()
     return record
-
-
-def content_hash_bytes(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
 
 
 def _distribute(doc: Document, *, acting_user: User) -> list[Document]:

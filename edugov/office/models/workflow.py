@@ -79,6 +79,12 @@ class ProcessInstance(models.Model):
         return self.title
 
 
+class WorkTaskQuerySet(RestrictedQuerySet):
+    def open_for(self, user):  # noqa: ANN001, ANN201
+        """Open tasks ``user`` may act on now (as assignee, lane member or delegate)."""
+        return self.filter(status=TaskStatus.OPEN, candidates__user=user, candidates__is_open=True)
+
+
 class WorkTask(models.Model):
     """A human task (BPMN userTask) waiting for, or done by, someone: the to-do list's rows."""
 
@@ -119,7 +125,7 @@ class WorkTask(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = WorkTaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")

@@ -16,7 +16,6 @@ from edugov.core.forms import BootstrapFormMixin
 from edugov.core.models import Membership
 from edugov.office.access import access_task
 from edugov.office.actions.approvals import approval_of, clean_values, do_decide_approval, do_submit_approval
-from edugov.office.choices import TaskStatus
 from edugov.office.errors import OfficeError
 from edugov.office.models import ApprovalComment, ApprovalKind, ApprovalRequest, WorkTask
 
@@ -52,6 +51,15 @@ def build_form(kind: ApprovalKind, data=None, initial=None) -> forms.Form:  # no
     return form_class(data=data, initial=initial)
 
 
+def _submitted(form: forms.Form) -> dict[str, str]:
+    """The filled-in values as text (dates in ISO form), for ``clean_values``."""
+    return {
+        name: (value.isoformat() if hasattr(value, "isoformat") else str(value))
+        for name, value in form.cleaned_data.items()
+        if value not in (None, "")
+    }
+
+
 def _home_unit(user):  # noqa: ANN001, ANN202
     membership = (
         Membership.objects.filter(user=user).select_related("organization").order_by("-is_primary").first()
@@ -69,12 +77,8 @@ def approval_list(request: HttpRequest) -> HttpResponse:
     mine = ApprovalRequest.objects.filter(created_by=user).select_related("kind").order_by("-created_at")
     page = Paginator(mine, 25).get_page(request.GET.get("page"))
     waiting = (
-        WorkTask.objects.filter(
-            status=TaskStatus.OPEN,
-            candidates__user=user,
-            candidates__is_open=True,
-            process__subject_ref__startswith="office.approvalrequest:",
-        )
+        WorkTask.objects.open_for(user)
+        .filter(process__subject_ref__startswith="office.approvalrequest:")
         .select_related("process")
         .order_by("created_at")[:50]
     )
@@ -99,11 +103,7 @@ def approval_new(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("Approval kind not found."))
     form = build_form(kind, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        raw = {
-            k: (v.isoformat() if hasattr(v, "isoformat") else str(v))
-            for k, v in form.cleaned_data.items()
-            if v not in (None, "")
-        }
+        raw = _submitted(form)
         values, errors = clean_values(kind, raw)
         for name, message in errors.items():
             form.add_error(name, message)
@@ -148,14 +148,7 @@ def approval_detail(request: HttpRequest, approval_id: int) -> HttpResponse:
         .select_related("organization", "completed_by")
         .order_by("created_at", "id")
     )
-    mine = list(
-        WorkTask.objects.filter(
-            process_id=approval.process_id,
-            status=TaskStatus.OPEN,
-            candidates__user=request.user,
-            candidates__is_open=True,
-        )
-    )
+    mine = list(WorkTask.objects.open_for(request.user).filter(process_id=approval.process_id))
     panels = []
     for task in mine:
         revise = (
@@ -189,11 +182,7 @@ def approval_decide(request: HttpRequest, task_id: int) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, _("Correct the form and submit again."))
             return redirect("office:approval_detail", approval.pk)
-        raw = {
-            k: (v.isoformat() if hasattr(v, "isoformat") else str(v))
-            for k, v in form.cleaned_data.items()
-            if v not in (None, "")
-        }
+        raw = _submitted(form)
         values, errors = clean_values(approval.kind, raw)
         if errors:
             for message in errors.values():

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +35,7 @@ from edugov.office.forms.documents import (
     ReasonForm,
 )
 from edugov.office.models import BodyVersion, Document, FollowedDocument, Opinion, ReadReceipt, WorkTask
+from edugov.office.views.common import flash_result
 
 VIEW = "office.document.view"
 ADD = "office.document.add"
@@ -74,6 +75,22 @@ STEP_OUTCOMES: dict[str, list[tuple[str, Any, str]]] = {
 }
 
 
+# The statuses a list may filter by: the stages of its route, then how documents end.
+LIST_STATUSES = {
+    Direction.OUTGOING: [
+        *dict.fromkeys(status for _spec, status in actions.OUTGOING_STAGES),
+        DocumentStatus.DISTRIBUTED,
+        DocumentStatus.WITHDRAWN,
+        DocumentStatus.ARCHIVED,
+    ],
+    Direction.INCOMING: [
+        *dict.fromkeys(status for _spec, status in actions.INCOMING_STAGES),
+        DocumentStatus.WITHDRAWN,
+        DocumentStatus.ARCHIVED,
+    ],
+}
+
+
 def _list(request: HttpRequest, direction: str, template: str) -> HttpResponse:
     user = request.user
     if not has_permission(user, VIEW):
@@ -93,26 +110,10 @@ def _list(request: HttpRequest, direction: str, template: str) -> HttpResponse:
             "page": page,
             "status": status,
             "q": q,
-            "statuses": [
-                (value, label) for value, label in DocumentStatus.choices if _status_fits(value, direction)
-            ],
+            "statuses": [(value, DocumentStatus(value).label) for value in LIST_STATUSES[direction]],
             "can_add": has_permission(user, ADD),
         },
     )
-
-
-def _status_fits(status: str, direction: str) -> bool:
-    outgoing = {
-        "draft",
-        "review",
-        "countersign",
-        "signoff",
-        "dispatch",
-        "distributed",
-        "withdrawn",
-        "archived",
-    }
-    return (status in outgoing) == (direction == Direction.OUTGOING) or status in ("archived", "withdrawn")
 
 
 @login_required
@@ -200,9 +201,8 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     document = access_document(user, document_id)
     tasks = _timeline(document)
     my_tasks = list(
-        WorkTask.objects.filter(
-            document=document, status=TaskStatus.OPEN, candidates__user=user, candidates__is_open=True
-        )
+        WorkTask.objects.open_for(user)
+        .filter(document=document)
         .select_related("organization")
         .order_by("created_at")
     )
@@ -386,12 +386,7 @@ def _quote(name: str) -> str:
 
 
 def _post_action(request: HttpRequest, document: Document, call: Any, success: str) -> HttpResponse:
-    try:
-        call()
-    except OfficeError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    flash_result(request, call, success)
     return _back(document)
 
 
@@ -509,7 +504,3 @@ def document_follow(request: HttpRequest, document_id: int) -> HttpResponse:
     document = access_document(request.user, document_id)
     actions.do_follow(document, acting_user=request.user, follow=request.POST.get("follow") != "0")
     return _back(document)
-
-
-def prefetch_documents() -> Prefetch:
-    return Prefetch("document", queryset=Document.objects.select_related("organization"))

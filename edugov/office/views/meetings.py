@@ -58,29 +58,19 @@ from edugov.office.models.meetings import (
     MeetingMinutes,
     MeetingStatus,
 )
+from edugov.office.views.common import flash_result, form_result
 
 PAGE_SIZE = 30
 
 
 def _try(form: Any, write: Any, *, clash_field: str | None = None) -> Any:
     """Run an action; put its refusal on the form (next to ``clash_field`` for a room clash)."""
-    try:
-        return write()
-    except RoomClash as clash:
-        form.add_error(clash_field, str(clash))
-    except (OfficeError, PermissionDenied) as refusal:
-        form.add_error(None, str(refusal))
-    return None
+    return form_result(
+        form, write, field_for=lambda error: clash_field if isinstance(error, RoomClash) else None
+    )
 
 
-def _flash(request: HttpRequest, write: Any, success: str) -> Any:
-    try:
-        result = write()
-    except (OfficeError, PermissionDenied) as refusal:
-        messages.error(request, str(refusal))
-        return None
-    messages.success(request, success)
-    return result
+_flash = flash_result
 
 
 def _has_meetings_at_all(user: Any) -> bool:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,7 +30,6 @@ from edugov.office.actions.rosters import (
     do_write_duty_log,
     duty_phone_slots,
 )
-from edugov.office.errors import OfficeError
 from edugov.office.forms.rosters import (
     DutyLogForm,
     HolidayRosterForm,
@@ -41,6 +39,7 @@ from edugov.office.forms.rosters import (
     SwapForm,
 )
 from edugov.office.models.rosters import DutyLog, DutySlot, DutySwap, SwapStatus
+from edugov.office.views.common import flash_result, form_result
 
 PAGE_SIZE = 30
 
@@ -49,22 +48,8 @@ def _not_found() -> Http404:
     return Http404(_("Duty roster not found."))
 
 
-def _try(form: Any, write: Any) -> Any:
-    try:
-        return write()
-    except (OfficeError, PermissionDenied) as refusal:
-        form.add_error(None, str(refusal))
-    return None
-
-
-def _flash(request: HttpRequest, write: Any, success: str) -> Any:
-    try:
-        result = write()
-    except (OfficeError, PermissionDenied) as refusal:
-        messages.error(request, str(refusal))
-        return None
-    messages.success(request, success)
-    return result
+_try = form_result
+_flash = flash_result
 
 
 def _on_any_roster(user: Any) -> bool:
