@@ -193,6 +193,41 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         ("core.organization.view",),
         "Uploads new versions of the business processes (BPMN).",
     ),
+    BuiltinRole(
+        "site_editor",
+        "网站编辑",
+        RoleKind.BUSINESS,
+        ("core.organization.view",),
+        "Writes pages and news on the unit's portal site and submits them for review.",
+    ),
+    BuiltinRole(
+        "site_reviewer",
+        "网站审核员",
+        RoleKind.BUSINESS,
+        ("core.organization.view",),
+        "Reviews and publishes pages on the unit's portal site (审核发布).",
+    ),
+    BuiltinRole(
+        "site_admin",
+        "网站管理员",
+        RoleKind.BUSINESS,
+        ("core.organization.view", "core.user.view"),
+        "Sets up the unit's portal site and those below it: review steps, syndication, editors.",
+    ),
+    BuiltinRole(
+        "case_handler",
+        "政务服务办理人员",
+        RoleKind.BUSINESS,
+        ("core.organization.view",),
+        "Handles disclosure requests, mailbox letters and complaints of the unit.",
+    ),
+    BuiltinRole(
+        "case_supervisor",
+        "政务公开工作机构负责人",
+        RoleKind.BUSINESS,
+        ("core.organization.view", "core.user.view"),
+        "Routes citizens' cases, approves extensions and decides on closing.",
+    ),
 )
 
 

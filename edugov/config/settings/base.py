@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.conf import locale as django_locale
 
 from edugov.config import env
 
@@ -36,6 +37,21 @@ INSTALLED_APPS = [
     "edugov.core",
     "edugov.registry",
     "edugov.office",
+    "edugov.portal",
+    # Wagtail 8: the public portal and website group (docs/adr/0010-portal-on-wagtail.md)
+    "wagtail.contrib.simple_translation",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.locales",
+    "wagtail.admin",
+    "wagtail.api.v2",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
 
 MIDDLEWARE = [
@@ -184,7 +200,21 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The portal speaks four languages (PUB-10); the staff workspace two (EDUGOV_WORKSPACE_LANGUAGES).
+# Kyrgyz is written in the Arabic script in Xinjiang: Django's own "ky" is Cyrillic, so the
+# portal uses a custom "ky-arab" locale (catalogue in locale/ky_Arab, LANG_INFO below).
+LANGUAGES = [
+    ("zh-hans", "简体中文"),
+    ("ug", "ئۇيغۇرچە"),
+    ("ky-arab", "قىرعىزچا"),
+    ("en", "English"),
+]
+EDUGOV_WORKSPACE_LANGUAGES = ["zh-hans", "en"]
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ps", "ur", "ug", "ky-arab"]
+django_locale.LANG_INFO.setdefault(
+    "ky-arab",
+    {"bidi": True, "code": "ky-arab", "name": "Kyrgyz (Arabic script)", "name_local": "قىرعىزچا"},
+)
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -216,6 +246,31 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # A directory of licensed fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体) used for GB/T 9704 PDFs
 # before the shipped Noto CJK / LXGW WenKai stand-ins; empty = system fonts only.
 EDUGOV_FONT_DIR = env.get_str("EDUGOV_FONT_DIR", "")
+
+# --- public portal (Wagtail) ---------------------------------------------------
+WAGTAIL_SITE_NAME = "edugov"
+# Where links in editors' notification mail point; the node's public address.
+WAGTAILADMIN_BASE_URL = env.get_str("EDUGOV_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# Accounts, passwords and groups belong to the platform (core), never to the CMS.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+WAGTAIL_MODERATION_ENABLED = True
+WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "xls", "xlsx", "wps", "et", "txt", "csv"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.get_int("EDUGOV_PORTAL_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # no calls to outside embed providers
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
+# Largest attachment a citizen may upload with a request or letter.
+EDUGOV_PORTAL_ATTACHMENT_MAX_BYTES = env.get_int("EDUGOV_PORTAL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- security ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

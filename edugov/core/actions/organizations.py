@@ -73,9 +73,9 @@ def do_create_organization(
             _("Only departments can be placed inside a school."), code=OrganizationErrorCode.INVALID_PARENT
         )
     if parent is None:
-        org = Organization.objects.add_root(create_kwargs=fields)
+        org = Organization.add_root(**fields)
     else:
-        org = Organization.objects.add_child(parent, create_kwargs=fields)
+        org = parent.add_child(**fields)
     if org.school_code:
         SchoolCode.objects.create(
             code=org.school_code, organization=org, assigned_on=assigned_on or timezone.localdate()

@@ -31,7 +31,7 @@ def make_user(username: str, *, calendar_editor: bool = False) -> User:
             code="650000", defaults={"name": "新疆维吾尔自治区", "level": "province"}
         )
         fields = {"name": "新疆维吾尔自治区教育厅", "kind": "bureau", "level": "province", "region": region}
-        org = Organization.objects.add_root(create_kwargs=fields)
+        org = Organization.add_root(**fields)
         # Not the built-in system_admin role: settings make its holders set up MFA first.
         role, _ = Role.objects.get_or_create(
             code="cal_editor",

@@ -1,0 +1,16 @@
+from edugov.portal.models.cases import Case, CaseAttachment, CaseEvent, CaseSequence, CitizenProfile, ClockEvent
+from edugov.portal.models.pages import ArticlePage, HomePage, SectionPage
+from edugov.portal.models.sites import PortalSite
+
+__all__ = [
+    "ArticlePage",
+    "Case",
+    "CaseAttachment",
+    "CaseEvent",
+    "CaseSequence",
+    "CitizenProfile",
+    "ClockEvent",
+    "HomePage",
+    "PortalSite",
+    "SectionPage",
+]

@@ -1,0 +1,14 @@
+"""Public (citizen) pages of the portal, under /services/ in every portal language.
+
+Namespace ``portal_public``. Each area adds its own module and includes it here.
+"""
+
+from django.urls import path
+
+from edugov.portal.views import public
+
+app_name = "portal_public"
+
+urlpatterns: list = [
+    path("", public.home, name="index"),
+]

@@ -1,0 +1,5 @@
+"""Staff pages of the portal (namespace ``portal``): sites, cases, disclosure."""
+
+app_name = "portal"
+
+urlpatterns: list = []
