@@ -1,1 +1,1 @@
-pytest_plugins = ["edugov.platform.testing.fixtures"]
+pytest_plugins = ["edugov.platform.testing.fixtures", "edugov.portal.testing.fixtures"]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,4 +10,8 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from edugov.portal import roles  # noqa: F401 - registration
+        from edugov.portal import events, roles  # noqa: F401 - registration
+        from edugov.portal.bootstrap import prepare_wagtail
+
+        # After every app (Wagtail's own data migrations create the stock site and groups).
+        post_migrate.connect(prepare_wagtail, sender=self, dispatch_uid="edugov_portal_prepare_wagtail")

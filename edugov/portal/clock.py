@@ -121,7 +121,9 @@ def compute_deadline(
     for event in ordered:
         if event.kind == ClockEventKind.EXTEND:
             result.notes.append(
-                gettext("{date}: {label}.").format(date=event.on.isoformat(), label=_event_label(event.kind, event.days))
+                gettext("{date}: {label}.").format(
+                    date=event.on.isoformat(), label=_event_label(event.kind, event.days)
+                )
             )
 
     paused_since: dt.date | None = None

@@ -34,5 +34,10 @@ extend_builtin_role(
 extend_builtin_role("bureau_leader", ["portal.portalsite.view", "portal.case.view"])
 extend_builtin_role(
     "site_admin",
-    ["portal.portalsite.view", "portal.portalsite.edit", "portal.portalsite.publish", "portal.portalsite.manage"],
+    [
+        "portal.portalsite.view",
+        "portal.portalsite.edit",
+        "portal.portalsite.publish",
+        "portal.portalsite.manage",
+    ],
 )

@@ -21,6 +21,8 @@ def current_portal_site(request: HttpRequest) -> Any:
 
         site = current_site(request)
         request._portal_site = (  # type: ignore[attr-defined]
-            PortalSite.objects.select_related("organization", "site").filter(site=site).first() if site else None
+            PortalSite.objects.select_related("organization", "site").filter(site=site).first()
+            if site
+            else None
         )
     return request._portal_site  # type: ignore[attr-defined]

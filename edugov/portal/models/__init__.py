@@ -1,4 +1,11 @@
-from edugov.portal.models.cases import Case, CaseAttachment, CaseEvent, CaseSequence, CitizenProfile, ClockEvent
+from edugov.portal.models.cases import (
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseSequence,
+    CitizenProfile,
+    ClockEvent,
+)
 from edugov.portal.models.pages import ArticlePage, HomePage, SectionPage
 from edugov.portal.models.sites import PortalSite
 

@@ -52,6 +52,9 @@ class CaseSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "year"], name="portal_case_sequence_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"
+
 
 class Case(models.Model):
     scope_field = "handling_unit"
@@ -66,7 +69,10 @@ class Case(models.Model):
         "portal.PortalSite", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
     handling_unit = models.ForeignKey(
-        "core.Organization", on_delete=models.PROTECT, related_name="portal_cases", verbose_name=_("handling unit")
+        "core.Organization",
+        on_delete=models.PROTECT,
+        related_name="portal_cases",
+        verbose_name=_("handling unit"),
     )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,7 +134,9 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    unit = models.ForeignKey("core.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        "core.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -162,6 +170,9 @@ class ClockEvent(models.Model):
     class Meta:
         ordering = ["on", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.on}"
+
 
 def case_attachment_path(instance: CaseAttachment, filename: str) -> str:
     # Never the uploader's file name on disk: it may carry personal data.
@@ -191,3 +202,6 @@ class CaseAttachment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
