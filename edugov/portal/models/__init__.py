@@ -6,6 +6,7 @@ from edugov.portal.models.cases import (
     CitizenProfile,
     ClockEvent,
 )
+from edugov.portal.models.disclosure import DisclosureRequest
 from edugov.portal.models.pages import ArticlePage, HomePage, SectionPage
 from edugov.portal.models.sites import PortalSite
 
@@ -17,6 +18,7 @@ __all__ = [
     "CaseSequence",
     "CitizenProfile",
     "ClockEvent",
+    "DisclosureRequest",
     "HomePage",
     "PortalSite",
     "SectionPage",

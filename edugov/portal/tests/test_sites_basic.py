@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 def test_each_host_serves_its_own_home_page(client, sites):
     province = client.get("/", HTTP_HOST=PROVINCE_HOST)
     urumqi = client.get("/", HTTP_HOST=URUMQI_HOST)
-    assert province.status_code == 200 and urumqi.status_code == 200
+    assert province.status_code == 200
+    assert urumqi.status_code == 200
     assert "新疆维吾尔自治区教育厅" in province.content.decode()
     assert "乌鲁木齐市教育局" in urumqi.content.decode()
     assert "乌鲁木齐市教育局" not in province.content.decode()
