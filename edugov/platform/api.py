@@ -140,3 +140,8 @@ class ScopedViewSetMixin:
         if isinstance(exc, DjangoValidationError):
             exc = exceptions.ValidationError(django_validation_detail(exc))
         return super().handle_exception(exc)  # type: ignore[misc]
+
+
+def platform_endpoints_only(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple[Any, ...]]:
+    """drf-spectacular hook: document the platform's /api/ endpoints, not Wagtail's admin JSON views."""
+    return [e for e in endpoints if e[0].startswith("/api/") and not e[0].startswith("/api/portal/")]

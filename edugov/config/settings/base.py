@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # Wagtail's search index uses PostgreSQL full text there
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -58,7 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "edugov.platform.locale.EdugovLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -325,6 +326,8 @@ SPECTACULAR_SETTINGS = {
     "the units of the caller's grants; tokens carry scopes (registry:read, registry:write).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Only the platform's own API: Wagtail's admin JSON endpoints under /cms/ are not part of it.
+    "PREPROCESSING_HOOKS": ["edugov.platform.api.platform_endpoints_only"],
 }
 OAUTH2_PROVIDER = {
     "SCOPES": {
