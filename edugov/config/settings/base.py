@@ -14,7 +14,9 @@ PACKAGE_DIR = BASE_DIR / "edugov"
 VAR_DIR = Path(env.get_str("EDUGOV_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = False
-ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# ".localhost": the demo's website group answers on jyt.localhost, wlmq.localhost, … (browsers resolve
+# every *.localhost name to this machine).
+ALLOWED_HOSTS = env.get_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", ".localhost"])
 CSRF_TRUSTED_ORIGINS = env.get_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
