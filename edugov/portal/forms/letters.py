@@ -212,21 +212,19 @@ class RectificationForm(BootstrapFormMixin, forms.Form):
 
 class FollowUpForm(BootstrapFormMixin, forms.Form):
     method = forms.ChoiceField(label=_("How"), choices=FollowUpMethod.choices)
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     opinion = forms.CharField(
         label=_("The requester's opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     satisfied = forms.TypedChoiceField(
         label=_("Requester satisfied"),
-        choices=[("1", _("Yes")), ("0", _("No"))],
+        choices=[("", "—"), ("1", _("Yes")), ("0", _("No"))],
         coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["satisfied"].widget.attrs["class"] = "form-check-input"
 
 
 class AppealForm(BootstrapFormMixin, forms.Form):
