@@ -87,3 +87,47 @@ def test_overdue_cases_are_the_handlers_to_do(tree, sites):
     assert CasesOverdue().count(handler, None) == 0
     type(case).objects.filter(pk=case.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
     assert CasesOverdue().count(handler, None) == 1
+
+
+def test_requester_updates_after_closing_reach_the_handler(tree, sites):
+    from edugov.portal.actions.case_handling import do_close_case
+    from edugov.portal.actions.ratings import do_add_requester_update
+    from edugov.portal.testing.letters import replied_letter
+    from edugov.portal.todos_cases import CasesWithRequesterUpdates
+
+    handler = make_user("ks_handler", unit=tree.kashgar, role="case_handler")
+    supervisor = make_user("ks_sup", unit=tree.kashgar, role="case_supervisor")
+    case = replied_letter(sites.kashgar, handler)
+    do_close_case(case, acting_user=supervisor, outcome="resolved", reason="已答复")
+    assert CasesWithRequesterUpdates().count(handler, None) == 0
+    do_add_requester_update(case, text="学校又开始收费了")
+    assert CasesWithRequesterUpdates().count(handler, None) == 1
+    assert CasesWithRequesterUpdates().count(make_user("x", unit=tree.urumqi, role="case_handler"), None) == 0
+
+
+def test_inbox_filters_overdue_and_open_rectification(client, tree, sites, no_mfa):
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from edugov.portal.actions.ratings import do_rate_case
+    from edugov.portal.models import Case
+    from edugov.portal.testing.letters import replied_letter
+
+    handler = make_user("ks_handler", unit=tree.kashgar, role="case_handler")
+    late, _c = open_letter(sites.kashgar)
+    Case.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - dt.timedelta(days=2))
+    rated = replied_letter(sites.kashgar, handler)
+    do_rate_case(rated, level=2)
+    plain, _c = open_letter(sites.kashgar)
+    client.force_login(handler)
+    url = reverse("portal:case_inbox")
+
+    def numbers(query):
+        return {case.number for case in client.get(url, query).context["page"]}
+
+    assert numbers({}) == {late.number, rated.number, plain.number}
+    assert numbers({"overdue": "on"}) == {late.number}
+    assert numbers({"rectification": "on"}) == {rated.number}
+    assert numbers({"kind": "consultation"}) == set()
