@@ -274,6 +274,12 @@ WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # no calls to outside embed
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 # Largest attachment a citizen may upload with a request or letter.
 EDUGOV_PORTAL_ATTACHMENT_MAX_BYTES = env.get_int("EDUGOV_PORTAL_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Working days a unit has to rectify after a bad 好差评 rating. There is no national figure:
+# local rules vary (15 working days in some cities, 5 in others; STANDARDS §7.2), so set it
+# to the local 实施细则's number.
+EDUGOV_RECTIFICATION_DAYS = env.get_int("EDUGOV_RECTIFICATION_DAYS", 15)
+# Calendar days after a reply in which the requester may reopen a case (BEYOND B.2).
+EDUGOV_CASE_REOPEN_DAYS = env.get_int("EDUGOV_CASE_REOPEN_DAYS", 30)
 
 # --- security ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

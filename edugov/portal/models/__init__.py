@@ -7,19 +7,35 @@ from edugov.portal.models.cases import (
     ClockEvent,
 )
 from edugov.portal.models.disclosure import DisclosureRequest
+from edugov.portal.models.letters import Letter, LetterCategory, RoutingRule
 from edugov.portal.models.pages import ArticlePage, HomePage, SectionPage
+from edugov.portal.models.ratings import (
+    CaseClosure,
+    CaseRating,
+    FollowUp,
+    RatingAppeal,
+    Rectification,
+)
 from edugov.portal.models.sites import PortalSite
 
 __all__ = [
     "ArticlePage",
     "Case",
     "CaseAttachment",
+    "CaseClosure",
     "CaseEvent",
+    "CaseRating",
     "CaseSequence",
     "CitizenProfile",
     "ClockEvent",
     "DisclosureRequest",
+    "FollowUp",
     "HomePage",
+    "Letter",
+    "LetterCategory",
     "PortalSite",
+    "RatingAppeal",
+    "Rectification",
+    "RoutingRule",
     "SectionPage",
 ]

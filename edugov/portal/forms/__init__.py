@@ -1,0 +1,1 @@
+"""Forms of the portal's pages, one module per area."""
