@@ -10,7 +10,11 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from edugov.portal import events, roles  # noqa: F401 - registration
+        from edugov.portal import (  # noqa: F401 - registration
+            events,
+            events_catalogue,  # noqa: F401 - registration
+            roles,
+        )
         from edugov.portal.bootstrap import prepare_wagtail
 
         # After every app (Wagtail's own data migrations create the stock site and groups).

@@ -6,11 +6,23 @@ from edugov.portal.models.cases import (
     CitizenProfile,
     ClockEvent,
 )
+from edugov.portal.models.catalogue import (
+    AnnualReportFigures,
+    DisclosureCandidate,
+    DisclosureIndexPage,
+    DisclosureIndexSequence,
+    DisclosureItemPage,
+)
 from edugov.portal.models.disclosure import DisclosureRequest
 from edugov.portal.models.pages import ArticlePage, HomePage, SectionPage
 from edugov.portal.models.sites import PortalSite
 
 __all__ = [
+    "AnnualReportFigures",
+    "DisclosureCandidate",
+    "DisclosureIndexPage",
+    "DisclosureIndexSequence",
+    "DisclosureItemPage",
     "ArticlePage",
     "Case",
     "CaseAttachment",
