@@ -83,7 +83,11 @@ RESULT_GROUPS = [
             R.NOT_HANDLED_CONFIRM,
         ],
     ),
-    ("other", gettext_lazy("(六) Other handling 其他处理"), [R.OTHER_NO_CORRECTION, R.OTHER_NO_FEE, R.OTHER]),
+    (
+        "other_handling",
+        gettext_lazy("(六) Other handling 其他处理"),
+        [R.OTHER_NO_CORRECTION, R.OTHER_NO_FEE, R.OTHER],
+    ),
 ]
 
 REVIEW_COLUMNS = [

@@ -160,3 +160,11 @@ def test_item_page_shows_the_metadata_table(client: Any, sites: Any) -> None:
     assert "2026-02-03" in html
     assert sites.school.organization.name in html  # 发布机构 defaults to the site's unit
     assert 'scope="row"' in html
+
+
+def test_admin_form_offers_the_metadata_but_not_the_index_number() -> None:
+    form_class = DisclosureItemPage.get_edit_handler().get_form_class()
+    fields = set(form_class.base_fields)
+    offered = {"category", "document_number", "issued_on", "validity", "abolished_on", "body", "attachments"}
+    assert offered <= fields
+    assert not fields & {"index_number", "index_year", "index_seq", "unit"}
