@@ -4,6 +4,8 @@ Imported from ``PortalConfig.ready``:
 
 * office ``document_distributed`` → a draft catalogue item for documents marked 主动公开;
 * Wagtail ``page_published`` for ``DisclosureItemPage`` → an audit entry with the index number.
+
+It also registers the workspace navigation items of the catalogue and the annual report.
 """
 
 from enum import StrEnum
@@ -33,6 +35,26 @@ register_event_labels(
 )
 
 
+def _register_navigation() -> None:
+    from edugov.core.navigation import register_nav_item, register_nav_section
+
+    register_nav_section("portal", _("Public portal"), 30)
+    register_nav_item(
+        "portal",
+        _("Disclosure catalogue: to publish"),
+        "portal:catalogue_todo",
+        permission="portal.portalsite.view",
+        order=40,
+    )
+    register_nav_item(
+        "portal",
+        _("Annual disclosure report"),
+        "portal:annual_report_index",
+        permission="portal.case.view",
+        order=41,
+    )
+
+
 def _document_distributed(sender: Any, *, document: Any, acting_user: Any, **kwargs: Any) -> None:
     from edugov.portal.actions.catalogue import on_document_distributed
 
@@ -58,3 +80,4 @@ def _connect() -> None:
 
 
 _connect()
+_register_navigation()

@@ -232,10 +232,11 @@ def do_create_catalogue_draft(
         if candidate.item_id is not None:
             return candidate.item
         document = candidate.document
+        candidate.formed_on = candidate.formed_on or document.written_on or timezone.localdate()
         catalogue = catalogue_for_unit(document.organization)
         if catalogue is None:
             candidate.problem = _("The unit has no site with a disclosure catalogue.")[:200]
-            candidate.save(update_fields=["problem"])
+            candidate.save(update_fields=["problem", "formed_on"])
             return None
         portal_site = PortalSite.objects.get(organization=document.organization)
         attachments = []
@@ -270,7 +271,6 @@ def do_create_catalogue_draft(
         )
         catalogue.add_child(instance=item)
         candidate.item = item
-        candidate.formed_on = candidate.formed_on or document.written_on or timezone.localdate()
         candidate.problem = ""
         candidate.save(update_fields=["item", "formed_on", "problem"])
         log_event(

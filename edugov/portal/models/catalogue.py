@@ -394,11 +394,12 @@ class DisclosureCandidate(models.Model):
 
     def due_on(self) -> dt.date | None:
         """第二十六条: published within 20 working days of the information's formation."""
-        if self.formed_on is None:
+        formed_on = self.formed_on or self.document.written_on
+        if formed_on is None:
             return None
         from edugov.core.calendar import add_working_days
 
-        return add_working_days(self.formed_on, 20).result
+        return add_working_days(formed_on, 20).result
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         due = self.due_on()

@@ -136,6 +136,9 @@ def test_no_catalogue_is_recorded_instead_of_failing(
     candidate = DisclosureCandidate.objects.get(document=document)
     assert candidate.item is None
     assert candidate.problem
+    # The 20 working days still run from the document's formation.
+    assert candidate.formed_on == document.written_on
+    assert candidate.due_on() == add_working_days(document.written_on, 20).result
 
 
 def test_not_proactive_needs_a_reason_and_drafts_nothing(
