@@ -121,3 +121,16 @@ def test_publish_without_a_catalogue_says_so(client: Any, tree: Any, sites: Any,
     assert response.status_code == 200
     assert not DisclosureItemPage.objects.exists()
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_report_index_opens_last_years_report_of_the_current_unit(
+    client: Any, tree: Any, no_mfa: None
+) -> None:
+    from django.utils import timezone
+
+    client.force_login(make_user("plain", unit=tree.urumqi))
+    assert client.get("/portal/disclosure/annual-report/").status_code == 404
+    client.force_login(make_user("handler", unit=tree.urumqi, role="case_handler"))
+    response = client.get("/portal/disclosure/annual-report/")
+    assert response.status_code == 302
+    assert response["Location"] == url(tree.urumqi, year=timezone.localdate().year - 1)
