@@ -10,7 +10,13 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from edugov.portal import events, events_cases, roles, todos_cases  # noqa: F401 - registration
+        from edugov.portal import (  # noqa: F401 - registration
+            events,
+            events_cases,
+            events_catalogue,
+            roles,
+            todos_cases,
+        )
         from edugov.portal.bootstrap import prepare_wagtail
 
         # After every app (Wagtail's own data migrations create the stock site and groups).

@@ -2,6 +2,7 @@
 
 * one Wagtail ``Locale`` per portal language;
 * no stock "Welcome to Wagtail" site: a host without a unit's site gets the platform's landing page;
+* no workflow on the tree root (each site has its own review workflow);
 * no page or collection permission from Wagtail's stock "Editors"/"Moderators" groups: every
   permission an editor holds comes from a platform grant on one unit's site (deny by default).
 """
@@ -30,3 +31,8 @@ def prepare_wagtail(*, using: str = "default", **kwargs: Any) -> None:
     GroupPagePermission.objects.using(using).filter(group__in=stock_groups).delete()
     GroupCollectionPermission.objects.using(using).filter(group__in=stock_groups).delete()
     stock_groups.filter(user__isnull=True).delete()
+    # Wagtail's stock "Moderators approval" workflow sits on the tree root and would apply to
+    # every site; each site gets its own review workflow instead (portal.publishing).
+    from wagtail.models import WorkflowPage
+
+    WorkflowPage.objects.using(using).filter(page__depth=1).delete()

@@ -54,6 +54,7 @@ from edugov.office.models import (
     WorkTask,
 )
 from edugov.office.models.documents import content_hash
+from edugov.office.signals import document_distributed
 
 logger = logging.getLogger(__name__)
 
@@ -493,6 +494,7 @@ def _distribute(doc: Document, *, acting_user: User) -> list[Document]:
         target=doc,
         extra={"units": [c.organization_id for c in copies]},
     )
+    document_distributed.send(sender=Document, document=doc, acting_user=acting_user)
     return copies
 
 

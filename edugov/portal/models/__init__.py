@@ -6,6 +6,13 @@ from edugov.portal.models.cases import (
     CitizenProfile,
     ClockEvent,
 )
+from edugov.portal.models.catalogue import (
+    AnnualReportFigures,
+    DisclosureCandidate,
+    DisclosureIndexPage,
+    DisclosureIndexSequence,
+    DisclosureItemPage,
+)
 from edugov.portal.models.disclosure import DisclosureRequest
 from edugov.portal.models.letters import Letter, LetterCategory, RoutingRule
 from edugov.portal.models.pages import ArticlePage, HomePage, SectionPage
@@ -19,6 +26,11 @@ from edugov.portal.models.ratings import (
 from edugov.portal.models.sites import PortalSite
 
 __all__ = [
+    "AnnualReportFigures",
+    "DisclosureCandidate",
+    "DisclosureIndexPage",
+    "DisclosureIndexSequence",
+    "DisclosureItemPage",
     "ArticlePage",
     "Case",
     "CaseAttachment",

@@ -36,7 +36,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.SectionPage", "portal.ArticlePage"]
+    subpage_types = ["portal.SectionPage", "portal.ArticlePage", "portal.DisclosureIndexPage"]
     template = "portal/pages/home_page.html"
 
     class Meta:
@@ -50,7 +50,7 @@ class SectionPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["portal.HomePage", "portal.SectionPage"]
-    subpage_types = ["portal.SectionPage", "portal.ArticlePage"]
+    subpage_types = ["portal.SectionPage", "portal.ArticlePage", "portal.DisclosureIndexPage"]
     template = "portal/pages/section_page.html"
 
     class Meta:
