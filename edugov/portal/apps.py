@@ -10,7 +10,8 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from edugov.portal import events, roles  # noqa: F401 - registration
+        from edugov.portal import events, events_sites, nav, roles  # noqa: F401 - registration  # noqa: F401 - registration
+        from edugov.portal.actions import sites_sync  # noqa: F401 - grant → Wagtail group signals
         from edugov.portal.bootstrap import prepare_wagtail
 
         # After every app (Wagtail's own data migrations create the stock site and groups).

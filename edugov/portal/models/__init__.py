@@ -9,6 +9,7 @@ from edugov.portal.models.cases import (
 from edugov.portal.models.disclosure import DisclosureRequest
 from edugov.portal.models.pages import ArticlePage, HomePage, SectionPage
 from edugov.portal.models.sites import PortalSite
+from edugov.portal.models.syndication import Syndication, SyndicationStatus
 
 __all__ = [
     "ArticlePage",
@@ -22,4 +23,6 @@ __all__ = [
     "HomePage",
     "PortalSite",
     "SectionPage",
+    "Syndication",
+    "SyndicationStatus",
 ]
