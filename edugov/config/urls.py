@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/", include("edugov.registry.urls")),
     path("office/", include("edugov.office.urls")),
     path("portal/", include("edugov.portal.urls.workspace")),
+    path("api/portal/v2/", include(("edugov.portal.api", "portal_api"))),
     path("api/", include("edugov.registry.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

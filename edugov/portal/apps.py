@@ -14,9 +14,12 @@ class PortalConfig(AppConfig):
             events,
             events_cases,
             events_catalogue,
+            events_sites,
+            nav,
             roles,
             todos_cases,
         )
+        from edugov.portal.actions import sites_sync  # noqa: F401 - grant → Wagtail group signals
         from edugov.portal.bootstrap import prepare_wagtail
 
         # After every app (Wagtail's own data migrations create the stock site and groups).

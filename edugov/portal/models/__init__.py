@@ -24,6 +24,7 @@ from edugov.portal.models.ratings import (
     Rectification,
 )
 from edugov.portal.models.sites import PortalSite
+from edugov.portal.models.syndication import Syndication, SyndicationStatus
 
 __all__ = [
     "AnnualReportFigures",
@@ -50,4 +51,6 @@ __all__ = [
     "Rectification",
     "RoutingRule",
     "SectionPage",
+    "Syndication",
+    "SyndicationStatus",
 ]

@@ -7,4 +7,5 @@ app_name = "portal"
 urlpatterns: list = [
     path("", include("edugov.portal.urls.cases_staff")),
     path("", include("edugov.portal.urls.catalogue")),
+    path("", include("edugov.portal.urls.sites")),
 ]
