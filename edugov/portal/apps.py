@@ -12,6 +12,9 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from edugov.portal import events, roles  # noqa: F401 - registration
         from edugov.portal.bootstrap import prepare_wagtail
+        from edugov.portal.publishing import register as register_publishing
+
+        register_publishing()
 
         # After every app (Wagtail's own data migrations create the stock site and groups).
         post_migrate.connect(prepare_wagtail, sender=self, dispatch_uid="edugov_portal_prepare_wagtail")

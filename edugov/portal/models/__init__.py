@@ -8,6 +8,7 @@ from edugov.portal.models.cases import (
 )
 from edugov.portal.models.disclosure import DisclosureRequest
 from edugov.portal.models.pages import ArticlePage, HomePage, SectionPage
+from edugov.portal.models.publishing import PublishedSnapshot, SiteReviewTask
 from edugov.portal.models.sites import PortalSite
 
 __all__ = [
@@ -21,5 +22,7 @@ __all__ = [
     "DisclosureRequest",
     "HomePage",
     "PortalSite",
+    "PublishedSnapshot",
     "SectionPage",
+    "SiteReviewTask",
 ]
