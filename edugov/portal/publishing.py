@@ -105,6 +105,11 @@ def ensure_site_workflow(portal_site: Any) -> Workflow:
         task.groups.set([portal_site.reviewers_group])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     attach_workflow(portal_site, workflow)
+    # The new site's home page is live from the start: give it a published revision, so that
+    # it has a snapshot like every other live page.
+    home = portal_site.site.root_page.specific
+    if home.live and home.live_revision_id is None:
+        home.save_revision(log_action=False).publish(skip_permission_checks=True, log_action=False)
     return workflow
 
 

@@ -30,7 +30,7 @@ def draft_article(
     portal_site: Any, title: str = "春季开学通知", *, user: Any = None, **fields: Any
 ) -> ArticlePage:
     """A new, unpublished article under the site's home page, with one saved revision."""
-    home = portal_site.site.root_page.specific
+    parent = fields.pop("parent", None) or portal_site.site.root_page.specific
     page = ArticlePage(
         title=title,
         slug=fields.pop("slug", "") or None,
@@ -41,7 +41,7 @@ def draft_article(
     )
     if page.slug is None:
         page.slug = f"article-{ArticlePage.objects.count() + 1}"
-    home.add_child(instance=page)
+    parent.add_child(instance=page)
     page.save_revision(user=user)
     return page
 

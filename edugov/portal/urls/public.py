@@ -3,7 +3,7 @@
 Namespace ``portal_public``. Each area adds its own module and includes it here.
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from edugov.portal.views import public
 
@@ -11,4 +11,5 @@ app_name = "portal_public"
 
 urlpatterns: list = [
     path("", public.home, name="index"),
+    path("", include("edugov.portal.urls.publishing_public")),
 ]

@@ -1,5 +1,9 @@
 """Staff pages of the portal (namespace ``portal``): sites, cases, disclosure."""
 
+from django.urls import include, path
+
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("edugov.portal.urls.publishing")),
+]
