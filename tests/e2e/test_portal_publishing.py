@@ -69,9 +69,11 @@ def test_news_item_is_public_only_after_the_reviewer_approves(live_server, page,
     try:
         visit = visitor.new_page()
         response = visit.goto(public + path)
-        assert response is not None and response.status == 404
+        assert response is not None
+        assert response.status == 404
         home_page = visit.goto(public + "/")
-        assert home_page is not None and home_page.ok
+        assert home_page is not None
+        assert home_page.ok
 
         # The reviewer approves it in /cms/.
         sign_in(page, base, "e_reviewer")
@@ -86,7 +88,8 @@ def test_news_item_is_public_only_after_the_reviewer_approves(live_server, page,
 
         # Now the visitor finds it.
         response = visit.goto(public + path)
-        assert response is not None and response.status == 200
+        assert response is not None
+        assert response.status == 200
         assert visit.locator("h1").inner_text() == "全区中小学春季开学工作会议召开"
     finally:
         visitor.close()
