@@ -63,6 +63,7 @@ bench: venv
 	$(PY) -m tools.bench_registry $(BENCH_REGISTRY_FLAGS)
 	DJANGO_SETTINGS_MODULE=edugov.config.settings.test $(PY) -m tools.bench_office
 	$(PY) -m tools.bench_office_flow
+	DJANGO_SETTINGS_MODULE=edugov.config.settings.test $(PY) -m tools.bench_portal
 
 # Refresh constraints.txt from what is installed (run after changing dependencies).
 lock: venv

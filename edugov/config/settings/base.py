@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous portal pages from the cache, before sessions, routing and the database.
+    "edugov.portal.cache.PortalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "edugov.platform.locale.EdugovLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -235,6 +237,35 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- caches ------------------------------------------------------------------
+# "default" holds rate-limit counters and Wagtail's small lookups; "portal_pages" the public
+# portal's rendered pages (edugov.portal.cache), apart so that pages never evict counters.
+# Both live in the process's memory (LocMemCache). A node that runs several worker processes
+# must share them: set EDUGOV_CACHE_DIR to a local directory every process can write, and
+# both become FileBasedCache there (publishing in one process then invalidates the pages
+# served by all, and rate limits count across processes).
+EDUGOV_CACHE_DIR = env.get_str("EDUGOV_CACHE_DIR", "")
+if EDUGOV_CACHE_DIR:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(EDUGOV_CACHE_DIR) / alias),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+        for alias in ("default", "portal_pages")
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "edugov-default"},
+        "portal_pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "edugov-portal-pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
+# How long a cached portal page is kept at most (publishing drops it at once anyway).
+EDUGOV_PORTAL_CACHE_SECONDS = env.get_int("EDUGOV_PORTAL_CACHE_SECONDS", 600)
+
 # --- background work --------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -266,6 +297,9 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
+# Nobody holds publish_page: a page goes live when the last step of its site's review
+# workflow is approved, and this action publishes it then.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "edugov.portal.publishing_finish.publish_workflow_state"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "xls", "xlsx", "wps", "et", "txt", "csv"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"

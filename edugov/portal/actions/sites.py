@@ -17,7 +17,7 @@ from edugov.portal.events import PortalEvent
 from edugov.portal.models import HomePage, PortalSite
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page", "unlock_page"]
-REVIEWER_PAGE_PERMISSIONS = [*EDITOR_PAGE_PERMISSIONS, "publish_page"]
+REVIEWER_PAGE_PERMISSIONS = EDITOR_PAGE_PERMISSIONS  # nobody publishes directly: see portal.publishing
 MEDIA_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),

@@ -23,15 +23,12 @@ from edugov.portal.models.ratings import (
     RatingAppeal,
     Rectification,
 )
+from edugov.portal.models.publishing import PublishedSnapshot, SiteReviewTask
 from edugov.portal.models.sites import PortalSite
 from edugov.portal.models.syndication import Syndication, SyndicationStatus
 
 __all__ = [
     "AnnualReportFigures",
-    "DisclosureCandidate",
-    "DisclosureIndexPage",
-    "DisclosureIndexSequence",
-    "DisclosureItemPage",
     "ArticlePage",
     "Case",
     "CaseAttachment",
@@ -41,16 +38,22 @@ __all__ = [
     "CaseSequence",
     "CitizenProfile",
     "ClockEvent",
+    "DisclosureCandidate",
+    "DisclosureIndexPage",
+    "DisclosureIndexSequence",
+    "DisclosureItemPage",
     "DisclosureRequest",
     "FollowUp",
     "HomePage",
     "Letter",
     "LetterCategory",
     "PortalSite",
+    "PublishedSnapshot",
     "RatingAppeal",
     "Rectification",
     "RoutingRule",
     "SectionPage",
+    "SiteReviewTask",
     "Syndication",
     "SyndicationStatus",
 ]

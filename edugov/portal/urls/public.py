@@ -12,4 +12,5 @@ app_name = "portal_public"
 urlpatterns: list = [
     path("", public.home, name="index"),
     path("", include("edugov.portal.urls.cases")),
+    path("", include("edugov.portal.urls.publishing_public")),
 ]

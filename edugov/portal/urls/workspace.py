@@ -8,4 +8,5 @@ urlpatterns: list = [
     path("", include("edugov.portal.urls.cases_staff")),
     path("", include("edugov.portal.urls.catalogue")),
     path("", include("edugov.portal.urls.sites")),
+    path("", include("edugov.portal.urls.publishing")),
 ]

@@ -1,0 +1,9 @@
+"""Staff pages of editorial review (included by urls/workspace.py, namespace ``portal``)."""
+
+from django.urls import path
+
+from edugov.portal.views import publishing
+
+urlpatterns = [
+    path("sites/<int:portal_site_id>/review/", publishing.review_steps, name="review_steps"),
+]
