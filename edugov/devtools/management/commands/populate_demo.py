@@ -66,6 +66,12 @@ class Command(BaseCommand):
             self.stdout.write("Filling the internal office (documents at every stage, signed PDFs)…")
             build_office(seed=seed, progress=self.stdout.write)
             result.created = True
+        from edugov.devtools.portal_demo import build_portal, portal_present
+
+        if not portal_present():
+            self.stdout.write("Building the public portal (website group, citizens' letters)…")
+            build_portal(url=url, progress=self.stdout.write)
+            result.created = True
         if result.created:
             self.stdout.write(
                 f"Demo province built in {time.monotonic() - started:.1f}s: {counts['bureaus']} bureaus, "
