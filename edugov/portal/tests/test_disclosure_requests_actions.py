@@ -121,7 +121,8 @@ def test_correction_pauses_and_the_corrected_request_counts_afresh(people, tree)
     assert case.due_on is None  # paused: no deadline while waiting
     assert case.disclosure.correction_text == "请写明所需信息的年份和文件名称。"
     notice = case.events.get(kind="correction_requested")
-    assert notice.public and "请写明所需信息的年份和文件名称。" in notice.public_note
+    assert notice.public
+    assert "请写明所需信息的年份和文件名称。" in notice.public_note
     with at(2026, 3, 16):
         do_submit_correction(
             case, acting_user=people.citizen, text="2025年本市小学招生计划（乌教发〔2025〕3号）"
@@ -227,7 +228,8 @@ def test_extension_needs_the_approval_of_the_head_and_twenty_days_at_most(people
     assert (extend.days, extend.approved_by, extend.actor) == (15, people.supervisor, people.handler)
     assert case.due_on == add_working_days(base_due, 15).result
     told = case.events.get(kind="extended")
-    assert told.public and "15" in told.public_note
+    assert told.public
+    assert "15" in told.public_note
     assert case.disclosure.extension_days == 0  # no request pending any more
     with at(2026, 3, 23):
         with pytest.raises(ValidationError) as over:
