@@ -179,7 +179,7 @@ class FilterForm(BootstrapFormMixin, forms.Form):
 class AcceptForm(BootstrapFormMixin, forms.Form):
     on = forms.DateField(
         label=_("Received on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "The day receipt is confirmed (双方确认之日); the 20 working days count from the next day."
         ),
@@ -207,7 +207,7 @@ class ConsultationForm(BootstrapFormMixin, forms.Form):
 
 class OpinionForm(BootstrapFormMixin, forms.Form):
     opinion = forms.CharField(label=_("Third party's opinion"), widget=forms.Textarea(attrs={"rows": 3}))
-    on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

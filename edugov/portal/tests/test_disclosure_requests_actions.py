@@ -345,3 +345,20 @@ def test_unconfirmed_requests_are_the_handlers_todo(people, tree):
         submit_request(people.citizen, tree.urumqi)
     assert DisclosureToConfirm().count(people.handler, tree.urumqi) == 1
     assert DisclosureToConfirm().count(people.kashgar_handler, tree.kashgar) == 0
+
+
+def test_a_correction_on_the_day_of_receipt_restarts_the_clock_that_day(people, tree):
+    case = accepted_case(people, tree, D(2026, 3, 2))
+    with at(2026, 3, 2):
+        do_request_correction(case, acting_user=people.handler, text="补充年份")
+        do_submit_correction(case, acting_user=people.citizen, text="2025年")
+    case.refresh_from_db()
+    assert case.due_on == add_working_days(D(2026, 3, 2), 20).result
+
+
+def test_the_escalation_runs_as_a_daily_periodic_job():
+    from edugov.core.periodic import jobs
+
+    job = jobs()["portal.disclosure_escalation"]
+    assert job.func_path == "edugov.portal.actions.disclosure_requests.escalate_overdue_requests"
+    assert job.at == dt.time(7, 30)
