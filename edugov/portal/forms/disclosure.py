@@ -23,6 +23,8 @@ from edugov.portal.actions.disclosure_requests import (
 from edugov.portal.choices import ApplicantType, CaseStatus, DeliveryMethod, DisclosureResult, ReplyType
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
+# ISO dates: what <input type="date"> needs, whatever the page's language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -179,7 +181,7 @@ class FilterForm(BootstrapFormMixin, forms.Form):
 class AcceptForm(BootstrapFormMixin, forms.Form):
     on = forms.DateField(
         label=_("Received on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_INPUT,
         help_text=_(
             "The day receipt is confirmed (双方确认之日); the 20 working days count from the next day."
         ),
@@ -207,7 +209,7 @@ class ConsultationForm(BootstrapFormMixin, forms.Form):
 
 class OpinionForm(BootstrapFormMixin, forms.Form):
     opinion = forms.CharField(label=_("Third party's opinion"), widget=forms.Textarea(attrs={"rows": 3}))
-    on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on = forms.DateField(label=_("Received on"), widget=DATE_INPUT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
