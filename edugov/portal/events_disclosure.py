@@ -5,6 +5,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from edugov.core.audit import register_event_labels
+from edugov.portal.events_cases import TIMELINE_LABELS
 
 
 class DisclosureEvent(StrEnum):
@@ -38,5 +39,20 @@ register_event_labels(
         DisclosureEvent.EXTENSION_REFUSED: _("Disclosure request: extension refused"),
         DisclosureEvent.REPLIED: _("Disclosure request: replied"),
         DisclosureEvent.ESCALATED: _("Disclosure request: overdue, escalated"),
+    }
+)
+
+# Timeline lines of disclosure requests (``CaseEvent.kind``) on the status and staff pages.
+TIMELINE_LABELS.update(
+    {
+        "correction_requested": _("Correction requested 补正"),
+        "corrected": _("Corrected request received"),
+        "closed_no_correction": _("Closed: no correction in time"),
+        "consultation_started": _("Third party consulted"),
+        "consultation_recorded": _("Third party consultation ended"),
+        "extension_requested": _("Extension requested"),
+        "extension_refused": _("Extension refused"),
+        "extended": _("Reply period extended"),
+        "escalated": _("Overdue: escalated to the supervisors"),
     }
 )

@@ -823,12 +823,8 @@ def do_reply(
         _attach(locked, checked, user=acting_user, from_requester=False, public=True)
     _set_status(locked, CaseStatus.REPLIED)
     on_time = locked.due_on is None or timezone.localdate() <= locked.due_on
-    add_case_event(
-        locked,
-        "replied",
-        actor=acting_user,
-        public_note=_public_note(lambda: _("Replied: %(form)s.") % {"form": ReplyType(reply_type).label}),
-    )
+    # The letter itself is the public line: the status page shows the latest "replied" line as the reply.
+    add_case_event(locked, "replied", actor=acting_user, public_note=text)
     log_event(
         DisclosureEvent.REPLIED,
         acting_user=acting_user,

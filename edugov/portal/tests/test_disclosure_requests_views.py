@@ -213,6 +213,11 @@ def test_the_reply_page_prefills_the_letter_and_the_reply_reaches_the_requester(
     mine = client.get(reverse("portal_public:account")).content.decode()
     assert case.number in mine
     assert "经检索，本机关没有您所申请的政府信息" in mine
+    # The generic status page shows the disclosure part and the reply once.
+    status = client.get(f"/services/cases/{case.tracking_token}/").content.decode()
+    assert 'data-testid="disclosure-part"' in status
+    assert status.count("经检索，本机关没有您所申请的政府信息") == 1
+    assert "答复.png" in status
 
 
 # --- the citizen's side ---------------------------------------------------------------------
