@@ -14,10 +14,14 @@ class PortalConfig(AppConfig):
             events,
             events_cases,
             events_catalogue,
+            events_disclosure,
             events_sites,
             nav,
+            nav_disclosure,
+            periodic_disclosure,
             roles,
             todos_cases,
+            todos_disclosure,
         )
         from edugov.portal.actions import sites_sync  # noqa: F401 - grant → Wagtail group signals
         from edugov.portal.bootstrap import prepare_wagtail

@@ -133,9 +133,11 @@ def compute_deadline(
     window_end = start
     calendar = None
     assumed_years: set[int] = set()
-    for event in by_day.get(start, []):  # the day of receipt's own pause or answer
-        if event.kind == ClockEventKind.PAUSE:
+    for event in by_day.get(start, []):  # the day of receipt's own pause, correction or answer
+        if event.kind == ClockEventKind.PAUSE and paused_since is None:
             paused_since = start
+        elif event.kind in (ClockEventKind.RESUME, ClockEventKind.RESTART):
+            paused_since = None
         elif event.kind == ClockEventKind.STOP:
             result.stopped_on = start
     # The walk ends at the target, or at an open pause after the last event.

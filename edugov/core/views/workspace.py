@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edugov.core.audit import AuditEvent, log_event
+from edugov.core.auth.adapter import CITIZEN_HOME, is_citizen_account
 from edugov.core.middleware import UNIT_SESSION_KEY
 from edugov.core.models import Organization
 from edugov.core.permissions.scopes import user_grants
@@ -18,6 +19,8 @@ from edugov.core.todos import todo_count, todos_for
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if is_citizen_account(user):  # citizens have no workspace: their page is "my cases"
+        return redirect(CITIZEN_HOME)
     unit = request.current_unit  # type: ignore[attr-defined]
     grants = user_grants(user)  # type: ignore[arg-type]
     visible_units = Organization.objects.restrict(user, "view").filter(is_active=True)

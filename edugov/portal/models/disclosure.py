@@ -35,6 +35,18 @@ class DisclosureRequest(models.Model):
     correction_requested_at = models.DateTimeField(null=True, blank=True)
     correction_text = models.TextField(_("what to correct"), blank=True)
     corrected_at = models.DateTimeField(null=True, blank=True)
+    corrected_description = models.TextField(_("corrected request"), blank=True)
+    # 征求第三方意见: who was asked (internal), when, and what they answered.
+    consultation_party = models.CharField(_("third party"), max_length=200, blank=True)
+    consultation_started_on = models.DateField(null=True, blank=True)
+    consultation_opinion = models.TextField(_("third party's opinion"), blank=True)
+    # A handler's pending extension request, until the head of the disclosure office decides.
+    extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    extension_reason = models.CharField(_("reason for the extension"), max_length=500, blank=True)
+    extension_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    extension_requested_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

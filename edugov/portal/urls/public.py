@@ -13,4 +13,5 @@ urlpatterns: list = [
     path("", public.home, name="index"),
     path("", include("edugov.portal.urls.cases")),
     path("", include("edugov.portal.urls.publishing_public")),
+    path("", include("edugov.portal.urls.disclosure_requests_public")),
 ]

@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("", include("edugov.portal.urls.catalogue")),
     path("", include("edugov.portal.urls.sites")),
     path("", include("edugov.portal.urls.publishing")),
+    path("", include("edugov.portal.urls.disclosure_requests")),
 ]
