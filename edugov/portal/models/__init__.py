@@ -23,6 +23,7 @@ from edugov.portal.models.ratings import (
     RatingAppeal,
     Rectification,
 )
+from edugov.portal.models.search import PortalSearchEntry
 from edugov.portal.models.sites import PortalSite
 from edugov.portal.models.syndication import Syndication, SyndicationStatus
 
@@ -46,6 +47,7 @@ __all__ = [
     "HomePage",
     "Letter",
     "LetterCategory",
+    "PortalSearchEntry",
     "PortalSite",
     "RatingAppeal",
     "Rectification",
