@@ -12,4 +12,6 @@ app_name = "portal_public"
 urlpatterns: list = [
     path("", public.home, name="index"),
     path("", include("edugov.portal.urls.cases")),
+    path("", include("edugov.portal.urls.search")),
+    path("", include("edugov.portal.urls.directory")),
 ]
