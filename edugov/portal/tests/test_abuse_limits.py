@@ -1,4 +1,4 @@
-"""Rate limits, wrongly encoded requests and personal data in addresses (bad input and faults, PUB-11)."""
+"""Rate limits, wrongly encoded requests and personal data in addresses (bad input and faults)."""
 
 from __future__ import annotations
 

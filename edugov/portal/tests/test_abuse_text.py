@@ -1,4 +1,4 @@
-"""clean_text: what a citizen types is stored only when it is readable plain text (bad input, PUB-11)."""
+"""clean_text: what a citizen types is stored only when it is readable plain text (bad input and faults)."""
 
 from __future__ import annotations
 
