@@ -57,6 +57,18 @@ def test_chinese_is_cut_into_words_and_other_scripts_kept_whole():
     assert query_terms("ﻣﺎﺋﺎﺭﯨﭗ") == ["مائارىپ"]  # presentation forms fold to the letters (NFKC)
 
 
+def test_uyghur_kyrgyz_and_english_pages_are_found_by_their_words(sites):
+    uyghur = publish_article(
+        home(sites.kashgar), "مەكتەپكە كىرىش ئۇقتۇرۇشى", summary="Enrolment Notice for 2026"
+    )
+    kyrgyz = publish_article(home(sites.kashgar), "Мектепке кабыл алуу", summary="мектеп")
+    assert [hit.url for hit in search("ئۇقتۇرۇشى").hits] == [uyghur.get_full_url()]
+    assert [hit.url for hit in search("مەكتەپ").hits] == [uyghur.get_full_url()]  # a word's beginning
+    assert [hit.url for hit in search("enrolment NOTICE").hits] == [uyghur.get_full_url()]
+    assert [hit.url for hit in search("КАБЫЛ").hits] == [kyrgyz.get_full_url()]
+    assert search("كىرىش ئۇقتۇرۇشى招生").total == 0  # every word must match
+
+
 def test_a_chinese_query_finds_the_notice_and_not_unrelated_pages(sites):
     notice = publish_article(home(sites.province), ENROLMENT, summary="做好适龄儿童入学工作。")
     publish_article(home(sites.province), "教师节表彰大会召开", text="表彰优秀教师。")
