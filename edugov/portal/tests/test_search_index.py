@@ -164,3 +164,16 @@ def test_query_syntax_cannot_reach_the_engine(sites):
     for query in ['"', "招生 OR", "NEAR(招生)", "招生*", "' OR 1=1 --", "&|!:*", ""]:
         search(query)  # no database error
     assert search("招生*").total == 1
+
+
+def test_catalogue_items_are_found_by_their_catalogue_metadata(sites):
+    """A page type another area adds (the disclosure catalogue) is indexed by its ``search_fields``."""
+    from edugov.portal.tests.test_catalogue_pages import add_catalogue, add_item
+
+    index = add_catalogue(sites.urumqi)
+    item = add_item(
+        index, "关于印发学生资助办法的通知", document_number="乌教发〔2026〕12号", keywords="助学金"
+    )
+    assert [hit.url for hit in search("助学金").hits] == [item.get_full_url()]
+    assert [hit.url for hit in search("乌教发 12号").hits] == [item.get_full_url()]
+    assert search("学生资助", portal_site=sites.urumqi).hits[0].site_name == "乌鲁木齐市教育局"
