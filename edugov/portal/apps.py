@@ -26,8 +26,10 @@ class PortalConfig(AppConfig):
         from edugov.portal.actions import sites_sync  # noqa: F401 - grant → Wagtail group signals
         from edugov.portal.bootstrap import prepare_wagtail
         from edugov.portal.publishing import register as register_publishing
+        from edugov.portal.search import connect_signals as connect_search_signals
 
         register_publishing()
+        connect_search_signals()
 
         # After every app (Wagtail's own data migrations create the stock site and groups).
         post_migrate.connect(prepare_wagtail, sender=self, dispatch_uid="edugov_portal_prepare_wagtail")

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "edugov.portal.cache.PortalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "edugov.platform.locale.EdugovLocaleMiddleware",
+    "edugov.portal.middleware_input.RejectBadEncodingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -24,6 +24,7 @@ from edugov.portal.models.ratings import (
     Rectification,
 )
 from edugov.portal.models.publishing import PublishedSnapshot, SiteReviewTask
+from edugov.portal.models.search import PortalSearchEntry
 from edugov.portal.models.sites import PortalSite
 from edugov.portal.models.syndication import Syndication, SyndicationStatus
 
@@ -47,6 +48,7 @@ __all__ = [
     "HomePage",
     "Letter",
     "LetterCategory",
+    "PortalSearchEntry",
     "PortalSite",
     "PublishedSnapshot",
     "RatingAppeal",

@@ -14,4 +14,6 @@ urlpatterns: list = [
     path("", include("edugov.portal.urls.cases")),
     path("", include("edugov.portal.urls.publishing_public")),
     path("", include("edugov.portal.urls.disclosure_requests_public")),
+    path("", include("edugov.portal.urls.search")),
+    path("", include("edugov.portal.urls.directory")),
 ]
