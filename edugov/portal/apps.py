@@ -10,7 +10,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from edugov.portal import events, roles  # noqa: F401 - registration
+        from edugov.portal import events, events_translation, roles, translation_hooks  # noqa: F401 - registration  # noqa: F401 - registration
         from edugov.portal.bootstrap import prepare_wagtail
 
         # After every app (Wagtail's own data migrations create the stock site and groups).

@@ -9,6 +9,7 @@ from edugov.portal.models.cases import (
 from edugov.portal.models.disclosure import DisclosureRequest
 from edugov.portal.models.pages import ArticlePage, HomePage, SectionPage
 from edugov.portal.models.sites import PortalSite
+from edugov.portal.models.translation import PageTranslation, TranslationStatus
 
 __all__ = [
     "ArticlePage",
@@ -20,6 +21,8 @@ __all__ = [
     "ClockEvent",
     "DisclosureRequest",
     "HomePage",
+    "PageTranslation",
     "PortalSite",
     "SectionPage",
+    "TranslationStatus",
 ]
