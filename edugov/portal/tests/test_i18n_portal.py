@@ -221,3 +221,40 @@ def test_ky_arab_is_right_to_left_for_django_too():
     with translation.override("ky-arab"):
         assert translation.get_language_bidi() is True
     assert Locale.objects.filter(language_code="ky-arab").exists()
+
+
+def test_article_images_have_alt_text_and_attachments_say_type_and_size(client, sites):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), "#336699").save(buffer, format="PNG")
+    image = get_image_model()(
+        title="校门", file=ContentFile(buffer.getvalue(), "gate.png"), collection=sites.province.collection
+    )
+    image.save()
+    document = get_document_model()(
+        title="招生简章",
+        file=ContentFile(b"%PDF-1.4\n" + b"0" * 2048, "rules.pdf"),
+        collection=sites.province.collection,
+    )
+    document.save()
+    home = sites.province.site.root_page.specific
+    article = home.add_child(
+        instance=ArticlePage(
+            title="招生工作",
+            slug="admissions",
+            date=datetime.date(2026, 5, 1),
+            body=[("image", image), ("document", document)],
+        )
+    )
+    publish(article)
+    response, text = get(client, "/admissions/")
+    assert response.status_code == 200
+    assert re.search(r'<img[^>]+alt="校门"', text)
+    assert re.search(r'<a href="[^"]+rules[^"]*\.pdf" download>招生简章</a>', text)
+    assert "(PDF, 2.0\xa0KB)" in text

@@ -39,6 +39,8 @@ def test_editor_sets_status_and_it_is_audited(client, built, sites, tree, no_mfa
     assert PageTranslation.objects.get(page=page).is_outdated
     client.force_login(user)
     assert client.get(url(page)).status_code == 200
+    # the page's header in the CMS links the status page
+    assert url(page) in client.get(f"/cms/pages/{page.pk}/edit/").content.decode()
     response = client.post(url(page), {"status": "official", "translator": "阿依古丽", "up_to_date": "on"})
     assert response.status_code == 302
     record = PageTranslation.objects.get(page=page)
@@ -46,7 +48,7 @@ def test_editor_sets_status_and_it_is_audited(client, built, sites, tree, no_mfa
     assert record.translator == "阿依古丽"
     assert record.is_outdated is False  # checked against the new source text
     entry = AuditEntry.objects.filter(event_type=TranslationEvent.STATUS_SET).get()
-    assert entry.data["status"] == "official"
+    assert entry.extra_data["status"] == "official"
     assert entry.organization_id == tree.province.pk
 
 
