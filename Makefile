@@ -35,6 +35,8 @@ demo: venv
 	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || { \
 	  echo "Signed PDFs need Pango and Chinese fonts: apt-get install libpango-1.0-0 libpangoft2-1.0-0" \
 	       "libharfbuzz-subset0 fonts-noto-cjk fonts-lxgw-wenkai poppler-utils"; exit 1; }
+	@fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || \
+	  echo "Note: the Uyghur and Kyrgyz portal pages look best with apt-get install fonts-noto-core"
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -69,9 +71,10 @@ bench: venv
 lock: venv
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
 
+# zh_Hans: every string; ug and ky_Arab: the public portal's (python -m tools.portal_messages).
 messages: venv
-	cd edugov && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --ignore 'static/*'
-	cd edugov && ../$(PY) ../manage.py compilemessages -l zh_Hans
+	cd edugov && ../$(PY) ../manage.py makemessages -l zh_Hans -l ug -l ky_Arab --no-obsolete --ignore 'static/*'
+	cd edugov && ../$(PY) ../manage.py compilemessages -l zh_Hans -l ug -l ky_Arab
 
 clean-demo:
 	rm -rf var

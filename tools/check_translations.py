@@ -1,8 +1,10 @@
-"""Check (and help fill) the Simplified Chinese message catalog.
+"""Check (and help fill) a message catalog: Simplified Chinese unless --locale says otherwise.
 
     python -m tools.check_translations            report empty, fuzzy and mismatched entries
     python -m tools.check_translations --todo F   write the entries still to translate to F (JSON)
     python -m tools.check_translations --fill F   fill empty/fuzzy msgstrs from F (JSON)
+    python -m tools.check_translations --locale ug ...   the same for edugov/locale/ug
+                                                   (the portal's catalogs: see tools/portal_messages.py)
 
 The JSON for --fill maps msgid (or "msgctxt\\x04msgid") to the msgstr, or to a list of
 msgstr[n] for plural entries. Filling removes the ``fuzzy`` flag of the entries it fills.
@@ -19,7 +21,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CATALOG = Path(__file__).resolve().parent.parent / "edugov/locale/zh_Hans/LC_MESSAGES/django.po"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "edugov/locale"
+CATALOG = LOCALE_DIR / "zh_Hans/LC_MESSAGES/django.po"
+
+
+def catalog_for(locale: str) -> Path:
+    """The .po of a gettext locale directory name (``zh_Hans``, ``ug``, ``ky_Arab``)."""
+    return LOCALE_DIR / locale / "LC_MESSAGES" / "django.po"
+
 
 # %(name)s, %s, %d ... (but not the literal %%) and {name} for python-brace-format.
 PERCENT_RE = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
@@ -37,6 +46,7 @@ class Entry:
     msgstr: dict[int, str] = field(default_factory=dict)  # 0 for a singular msgstr
     msgstr_lines: tuple[int, int] = (0, 0)
     obsolete: bool = False
+    references: list[str] = field(default_factory=list)  # "portal/views/public.py:12" (#: lines)
 
     @property
     def key(self) -> str:
@@ -79,6 +89,9 @@ def parse(path: Path = CATALOG) -> tuple[list[str], list[Entry]]:
             continue
         if line.startswith("#,"):
             current.flags |= {f.strip() for f in line[2:].split(",") if f.strip()}
+            continue
+        if line.startswith("#:"):
+            current.references += line[2:].split()
             continue
         if line.startswith("#"):
             continue
@@ -179,10 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--po", type=Path, default=CATALOG)
+    parser.add_argument("--po", type=Path, help="catalog file (default: that of --locale)")
+    parser.add_argument("--locale", default="zh_Hans", help="locale directory name: zh_Hans, ug, ky_Arab")
     parser.add_argument("--todo", type=Path, help="write untranslated/fuzzy entries to this JSON file")
     parser.add_argument("--fill", type=Path, help="fill entries from this JSON file")
     args = parser.parse_args(argv)
+    args.po = args.po or catalog_for(args.locale)
     if args.fill:
         n = fill(args.po, json.loads(args.fill.read_text(encoding="utf-8")))
         _say(f"filled {n} entries")

@@ -16,12 +16,14 @@ class PortalConfig(AppConfig):
             events_catalogue,
             events_disclosure,
             events_sites,
+            events_translation,
             nav,
             nav_disclosure,
             periodic_disclosure,
             roles,
             todos_cases,
             todos_disclosure,
+            translation_hooks,
         )
         from edugov.portal.actions import sites_sync  # noqa: F401 - grant → Wagtail group signals
         from edugov.portal.bootstrap import prepare_wagtail

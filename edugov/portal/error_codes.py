@@ -17,3 +17,5 @@ class PortalErrorCode(StrEnum):
     ALREADY_RATED = "already_rated"
     REOPEN_NOT_ALLOWED = "reopen_not_allowed"
     WRONG_SITE = "wrong_site"
+    NOT_A_TRANSLATION = "not_a_translation"
+    INVALID_TRANSLATION_STATUS = "invalid_translation_status"

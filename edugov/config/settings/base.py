@@ -63,7 +63,8 @@ MIDDLEWARE = [
     # Anonymous portal pages from the cache, before sessions, routing and the database.
     "edugov.portal.cache.PortalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "edugov.platform.locale.EdugovLocaleMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "edugov.portal.middleware_language.PortalLanguageMiddleware",
     "edugov.portal.middleware_input.RejectBadEncodingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -217,7 +218,13 @@ LANGUAGES = [
     ("en", "English"),
 ]
 EDUGOV_WORKSPACE_LANGUAGES = ["zh-hans", "en"]
-LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ps", "ur", "ug", "ky-arab"]
+# The CMS (editors' admin) is staff side too: its account language choice is the workspace's.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [
+    (code, name) for code, name in LANGUAGES if code in EDUGOV_WORKSPACE_LANGUAGES
+]
+# Django's get_language_bidi() looks at the base language only ("ky" of "ky-arab"); Cyrillic
+# Kyrgyz is not offered, so "ky" here means the Arabic-script edition.
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ps", "ur", "ug", "ky", "ky-arab"]
 django_locale.LANG_INFO.setdefault(
     "ky-arab",
     {"bidi": True, "code": "ky-arab", "name": "Kyrgyz (Arabic script)", "name_local": "قىرعىزچا"},

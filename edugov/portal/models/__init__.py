@@ -16,6 +16,7 @@ from edugov.portal.models.catalogue import (
 from edugov.portal.models.disclosure import DisclosureRequest
 from edugov.portal.models.letters import Letter, LetterCategory, RoutingRule
 from edugov.portal.models.pages import ArticlePage, HomePage, SectionPage
+from edugov.portal.models.publishing import PublishedSnapshot, SiteReviewTask
 from edugov.portal.models.ratings import (
     CaseClosure,
     CaseRating,
@@ -23,10 +24,10 @@ from edugov.portal.models.ratings import (
     RatingAppeal,
     Rectification,
 )
-from edugov.portal.models.publishing import PublishedSnapshot, SiteReviewTask
 from edugov.portal.models.search import PortalSearchEntry
 from edugov.portal.models.sites import PortalSite
 from edugov.portal.models.syndication import Syndication, SyndicationStatus
+from edugov.portal.models.translation import PageTranslation, TranslationStatus
 
 __all__ = [
     "AnnualReportFigures",
@@ -48,6 +49,7 @@ __all__ = [
     "HomePage",
     "Letter",
     "LetterCategory",
+    "PageTranslation",
     "PortalSearchEntry",
     "PortalSite",
     "PublishedSnapshot",
@@ -58,4 +60,5 @@ __all__ = [
     "SiteReviewTask",
     "Syndication",
     "SyndicationStatus",
+    "TranslationStatus",
 ]
