@@ -1,6 +1,6 @@
 """Reference state the portal needs after every migrate (no audit entries: like reference data).
 
-* one Wagtail ``Locale`` per portal language;
+* one Wagtail ``Locale`` per portal language, and the page and collection tree roots;
 * no stock "Welcome to Wagtail" site: a host without a unit's site gets the platform's landing page;
 * no workflow on the tree root (each site has its own review workflow);
 * no page or collection permission from Wagtail's stock "Editors"/"Moderators" groups: every
@@ -20,6 +20,14 @@ def prepare_wagtail(*, using: str = "default", **kwargs: Any) -> None:
 
     for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
         Locale.objects.using(using).get_or_create(language_code=code)
+    # The tree roots come from Wagtail's data migrations; a database flush (between transactional
+    # tests, or `manage.py flush`) removes them and only post_migrate runs again.
+    from wagtail.models import Collection
+
+    if not Page.objects.using(using).filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+    if not Collection.objects.using(using).filter(depth=1).exists():
+        Collection.add_root(name="Root")
     stock = Page.objects.using(using).filter(
         depth=2, content_type__app_label="wagtailcore", content_type__model="page"
     )
