@@ -35,3 +35,13 @@ def build_sites(tree: Any) -> Sites:
 @pytest.fixture
 def sites(tree: Any) -> Sites:
     return build_sites(tree)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Rate-limit counters and cached portal pages must not carry over from one test to the next."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
