@@ -144,7 +144,7 @@ def test_a_citizen_request_from_registration_to_reply(live_server, browser, page
     # The handler replies from the letter of the chosen form.
     sign_in_staff(page, staff_base, "e_handler")
     page.goto(detail)
-    page.get_by_test_id("reply-link").click()
+    press(page, "reply-link")  # waits for "load": the form's script is attached
     page.select_option("#id_reply_type", "not_exist")
     assert "经检索，本机关没有您所申请的政府信息" in page.locator("#id_text").input_value()
     assert page.locator("#id_result").input_value() == "unavailable_not_held"
