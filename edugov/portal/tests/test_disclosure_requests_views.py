@@ -7,6 +7,7 @@ citizens see only their own cases.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from zoneinfo import ZoneInfo
 
@@ -30,9 +31,18 @@ from edugov.portal.testing.fixtures import URUMQI_HOST
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-)
+
+
+def png_bytes() -> bytes:
+    """A real 1×1 PNG: uploads are decoded, not only sniffed."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = png_bytes()
 
 
 def at(year: int, month: int, day: int):
