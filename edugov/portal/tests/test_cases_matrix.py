@@ -136,3 +136,22 @@ def test_appeal_decision_only_for_the_parent_units_supervisor(client, tree, site
     assert client.post(url, {"upheld": "1", "note": "核实"}).status_code == 302
     rating.refresh_from_db()
     assert rating.excluded
+
+
+def test_disclosure_requests_cannot_skip_their_own_steps_on_the_generic_case_page(
+    client, tree, sites, no_mfa
+):
+    """Accept, reply and transfer of a disclosure request go through /portal/disclosure/ only (PUB-3)."""
+    from edugov.portal.models import Case
+    from edugov.portal.testing.citizens import make_citizen, submit_request
+
+    case, _code = submit_request(make_citizen(), unit=tree.urumqi)
+    client.force_login(make_user("wlmq_supervisor", unit=tree.urumqi, role="case_supervisor"))
+    detail = client.get(f"/portal/cases/{case.pk}/")
+    assert detail.status_code == 200
+    assert f"/portal/disclosure/{case.pk}/" in detail.content.decode()
+    for step in ("accept", "reply", "reroute"):
+        assert (
+            client.post(f"/portal/cases/{case.pk}/{step}/", {"text": "x", "reason": "x"}).status_code == 404
+        )
+    assert Case.objects.get(pk=case.pk).status == "submitted"

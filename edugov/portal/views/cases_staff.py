@@ -51,7 +51,7 @@ from edugov.portal.actions.ratings import (
     do_record_rectification,
     may_decide_appeal,
 )
-from edugov.portal.choices import OPEN_CASE_STATUSES, CaseStatus
+from edugov.portal.choices import OPEN_CASE_STATUSES, CaseKind, CaseStatus
 from edugov.portal.clock import case_deadline
 from edugov.portal.forms.letters import (
     AppealDecisionForm,
@@ -70,6 +70,14 @@ from edugov.portal.models.ratings import AppealStatus, RectificationStatus
 from edugov.portal.views.cases_public import timeline_lines
 
 PAGE_SIZE = 25
+
+
+def _not_for_disclosure(case: Case) -> Case:
+    """Accepting, answering and transferring a disclosure request follow the regulation's own
+    steps on /portal/disclosure/ (receipt date, result categories, 补正, approved extension)."""
+    if case.kind == CaseKind.DISCLOSURE:
+        raise Http404(_("Case not found."))
+    return case
 
 
 def _access_case(user: Any, case_id: Any, *, action: str = "view") -> Case:
@@ -202,7 +210,7 @@ def _rerender(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
 @login_required
 @require_POST
 def case_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _access_case(request.user, pk, action="handle")
+    case = _not_for_disclosure(_access_case(request.user, pk, action="handle"))
     try:
         do_accept_case(case, acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
@@ -215,7 +223,7 @@ def case_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _access_case(request.user, pk, action="handle")
+    case = _not_for_disclosure(_access_case(request.user, pk, action="handle"))
     if not Letter.objects.filter(case=case).exists():
         raise Http404(_("Case not found."))
     form = ReplyForm(request.POST, request.FILES)
@@ -238,7 +246,7 @@ def case_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_reroute(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _access_case(request.user, pk, action="route")
+    case = _not_for_disclosure(_access_case(request.user, pk, action="route"))
     targets = reroute_targets(request.user, case)
     form = RerouteForm(request.POST, targets=targets)
     if form.is_valid():
