@@ -9,14 +9,11 @@ HOST = "jyt.localhost"
 
 
 def ensure_wagtail_roots() -> None:
-    """Wagtail's root page and root collection come from its data migrations, which a
-    transactional test's flush removes; put them back."""
-    from wagtail.models import Collection, Locale, Page
+    """Wagtail's tree roots, locales and the platform's reference state, as after migrate
+    (a transactional test's flush removes what Wagtail's data migrations made)."""
+    from edugov.portal.bootstrap import prepare_wagtail
 
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
+    prepare_wagtail()
 
 
 def build_portal(live_server: Any) -> tuple[str, Any]:

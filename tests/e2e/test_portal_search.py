@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 import pytest
 
 from edugov.platform.testing.fixtures import build_tree
+from tests.e2e.portal_site import ensure_wagtail_roots
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,23 +20,10 @@ def _port(live_server) -> int:
     return urlparse(live_server.url).port
 
 
-def _ensure_wagtail_roots():
-    """Wagtail's root page and root collection come from its data migrations, which a flush between
-    transactional tests removes; put them back as the migrations made them."""
-    from wagtail.models import Collection, Locale, Page
-
-    if Page.get_first_root_node() is None:
-        Page.add_root(
-            instance=Page(title="Root", slug="root", content_type_id=None, locale=Locale.get_default())
-        )
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
 def _sites(tree, port):
     from edugov.portal.actions.sites import do_create_site
 
-    _ensure_wagtail_roots()
+    ensure_wagtail_roots()
 
     province = do_create_site(
         tree.province, hostname="jyt.localhost", port=port, acting_user=None, slug="jyt"

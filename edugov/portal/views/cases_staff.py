@@ -1,8 +1,7 @@
 """Staff pages of citizens' cases (every kind): inbox, detail with handling, routing rules.
 
-Reads by id go through ``_access_case`` (``Case.objects.restrict(user, action)`` → 404 for
-missing and not allowed alike) until ``edugov.portal.access_cases.access_case`` is merged;
-the POST actions ask for the action they need (handle, route, approve) on the case's
+Reads by id go through ``edugov.portal.access_cases.access_case`` (404 for missing and not
+allowed alike); the POST actions ask for the action they need (handle, route, approve) on the case's
 handling unit. Opening the detail page, which shows the requester's personal data, is
 audited each time.
 """
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from edugov.core.models import Organization
 from edugov.core.permissions.scopes import has_permission, scope_q
+from edugov.portal.access_cases import access_case
 from edugov.portal.actions.case_handling import (
     close_blockers,
     do_accept_case,
@@ -78,18 +78,6 @@ def _not_for_disclosure(case: Case) -> Case:
     if case.kind == CaseKind.DISCLOSURE:
         raise Http404(_("Case not found."))
     return case
-
-
-def _access_case(user: Any, case_id: Any, *, action: str = "view") -> Case:
-    """Private stand-in for ``access_cases.access_case`` (same semantics: 404 for both)."""
-    try:
-        return (
-            Case.objects.restrict(user, action)
-            .select_related("handling_unit", "site", "requester")
-            .get(pk=int(case_id))  # scoped: restrict() above
-        )
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("Case not found.")) from None
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -198,7 +186,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
 @never_cache
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _access_case(request.user, pk)
+    case = access_case(request.user, pk)
     do_view_case_personal(case, acting_user=request.user)
     return render(request, "portal/cases/detail.html", _detail_context(request, case))
 
@@ -210,7 +198,7 @@ def _rerender(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
 @login_required
 @require_POST
 def case_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _not_for_disclosure(_access_case(request.user, pk, action="handle"))
+    case = _not_for_disclosure(access_case(request.user, pk, action="handle"))
     try:
         do_accept_case(case, acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
@@ -223,7 +211,7 @@ def case_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _not_for_disclosure(_access_case(request.user, pk, action="handle"))
+    case = _not_for_disclosure(access_case(request.user, pk, action="handle"))
     if not Letter.objects.filter(case=case).exists():
         raise Http404(_("Case not found."))
     form = ReplyForm(request.POST, request.FILES)
@@ -246,7 +234,7 @@ def case_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_reroute(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _not_for_disclosure(_access_case(request.user, pk, action="route"))
+    case = _not_for_disclosure(access_case(request.user, pk, action="route"))
     targets = reroute_targets(request.user, case)
     form = RerouteForm(request.POST, targets=targets)
     if form.is_valid():
@@ -271,7 +259,7 @@ def case_reroute(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _access_case(request.user, pk, action="approve")
+    case = access_case(request.user, pk, action="approve")
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -292,7 +280,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_rectification(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
-    case = _access_case(request.user, pk, action="handle")
+    case = access_case(request.user, pk, action="handle")
     rectification = case.rectifications.filter(pk=rid).first()
     if rectification is None:
         raise Http404(_("Case not found."))
@@ -311,7 +299,7 @@ def case_rectification(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _access_case(request.user, pk, action="handle")
+    case = access_case(request.user, pk, action="handle")
     form = FollowUpForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -335,7 +323,7 @@ def case_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_appeal(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
-    case = _access_case(request.user, pk, action="handle")
+    case = access_case(request.user, pk, action="handle")
     rating = case.ratings.filter(pk=rid).select_related("unit").first()
     if rating is None:
         raise Http404(_("Case not found."))
@@ -356,7 +344,7 @@ def case_appeal(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_appeal_decide(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
-    case = _access_case(request.user, pk)
+    case = access_case(request.user, pk)
     appeal = RatingAppeal.objects.filter(pk=aid, rating__case=case).select_related("rating__unit").first()
     if appeal is None or not has_permission(
         request.user, "portal.case.approve", appeal_decider_unit(appeal.rating)
@@ -382,7 +370,7 @@ def case_appeal_decide(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _access_case(request.user, pk, action="handle")
+    case = access_case(request.user, pk, action="handle")
     if not Letter.objects.filter(case=case).exists():
         raise Http404(_("Case not found."))
     form = PublishForm(request.POST)
@@ -405,7 +393,7 @@ def case_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _access_case(request.user, pk, action="handle")
+    case = access_case(request.user, pk, action="handle")
     if not Letter.objects.filter(case=case).exists():
         raise Http404(_("Case not found."))
     do_unpublish_letter(case, acting_user=request.user, reason=request.POST.get("reason", "")[:500])
@@ -417,7 +405,7 @@ def case_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 def case_attachment(request: HttpRequest, pk: int, fid: int) -> FileResponse:
-    case = _access_case(request.user, pk)
+    case = access_case(request.user, pk)
     attachment = case.attachments.filter(pk=fid).first()
     if attachment is None:
         raise Http404(_("File not found."))
