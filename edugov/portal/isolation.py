@@ -304,6 +304,7 @@ OBJECT_ROUTES: frozenset[str] = frozenset(
         "wagtailadmin_pages:add",
         "wagtailadmin_pages:preview_on_add",
         "wagtailadmin_pages:edit",
+        "portal_translation_status",  # the translation status of a page (portal.translation_hooks)
         "wagtailadmin_pages:preview_on_edit",
         "wagtailadmin_pages:view_draft",
         "wagtailadmin_pages:add_subpage",

@@ -393,32 +393,45 @@ def _invalidate_for(page: Page) -> None:
     transaction.on_commit(lambda: page_cache.invalidate_sites(site_ids))
 
 
+def pages_showing(page: Page) -> list[Page]:
+    """Live pages of the site whose HTML shows ``page``: the ancestors that list it, or every
+    page when it is the home page or a top-level section (those are in every page's header)."""
+    site = page.get_site()
+    if site is None:
+        return []
+    root = site.root_page
+    if page.depth <= root.depth + 1:
+        return list(Page.objects.live().descendant_of(root, inclusive=True).exclude(pk=page.pk))
+    return list(page.get_ancestors().live().filter(depth__gte=root.depth))
+
+
+def _snapshot_quietly(pages: Iterable[Page]) -> None:
+    for page in pages:
+        try:
+            with transaction.atomic():
+                take_snapshot(page)
+        except Exception:  # publishing must not fail because a snapshot could not be taken
+            logger.exception("no published snapshot for page %s", page.pk)
+
+
 @receiver(page_published, dispatch_uid="portal_publishing_published")
 def _page_published(sender: Any, instance: Page, revision: Any = None, **kwargs: Any) -> None:
     _invalidate_for(instance)
-    try:
-        with transaction.atomic():
-            take_snapshot(instance)
-    except Exception:  # publishing must not fail because the snapshot could not be taken
-        logger.exception("no published snapshot for page %s", instance.pk)
+    _snapshot_quietly([instance, *pages_showing(instance)])
 
 
 @receiver(page_unpublished, dispatch_uid="portal_publishing_unpublished")
 def _page_unpublished(sender: Any, instance: Page, **kwargs: Any) -> None:
     _invalidate_for(instance)
     PublishedSnapshot.objects.filter(page_id=instance.pk).delete()
+    _snapshot_quietly(pages_showing(instance))
 
 
 @receiver(post_page_move, dispatch_uid="portal_publishing_moved")
 def _page_moved(sender: Any, instance: Page, url_path_before: str = "", **kwargs: Any) -> None:
     page_cache.invalidate_all_sites()  # it may have left one site for another
     transaction.on_commit(page_cache.invalidate_all_sites)
-    for page in Page.objects.live().descendant_of(instance, inclusive=True):
-        try:
-            with transaction.atomic():
-                take_snapshot(page)
-        except Exception:
-            logger.exception("no published snapshot for moved page %s", page.pk)
+    _snapshot_quietly(Page.objects.live().descendant_of(instance, inclusive=True))
 
 
 @receiver(pre_delete, sender=Page, dispatch_uid="portal_publishing_deleted")

@@ -57,17 +57,47 @@ def language_home_url(language: str) -> str:
     return serve_url("", language)
 
 
-def page_url_in_language(page: Any, language: str, site: Any, request: HttpRequest | None = None) -> str:
+_LOOK_UP = object()
+
+
+def live_translations(pages: Any, language: str | None = None) -> dict[tuple[Any, str], Any]:
+    """Live pages sharing a translation key with ``pages``, by (translation key, language):
+    one query for a whole navigation bar or language menu."""
+    from wagtail.models import Page
+
+    keys = {page.translation_key for page in pages}
+    if not keys:
+        return {}
+    found = Page.objects.live().filter(translation_key__in=keys).select_related("locale")
+    if language is not None:
+        found = found.filter(locale__language_code=language)
+    return {(p.translation_key, p.locale.language_code): p for p in found}
+
+
+def page_url_in_language(
+    page: Any,
+    language: str,
+    site: Any,
+    request: HttpRequest | None = None,
+    translated: Any = _LOOK_UP,
+) -> str:
     """Where ``page`` is read in ``language``.
 
     Its live translation in that language if there is one; otherwise the Chinese page under
     that language's prefix (served with a fallback banner); otherwise that language's home.
+    Callers that looked the translation up already (``live_translations``) pass it as
+    ``translated`` (None when there is none).
     """
     if page.locale.language_code == language:
         return page.get_url(request) or language_home_url(language)
-    translated = (
-        page.get_translations(inclusive=True).live().filter(locale__language_code=language).only("pk").first()
-    )
+    if translated is _LOOK_UP:
+        translated = (
+            page.get_translations(inclusive=True)
+            .live()
+            .filter(locale__language_code=language)
+            .only("pk")
+            .first()
+        )
     if translated is not None:
         return translated.specific_deferred.get_url(request) or language_home_url(language)
     source = page if page.locale.language_code == default_language() else _default_locale_page(page)
@@ -104,10 +134,12 @@ class LanguageLink:
 def language_links(request: HttpRequest | None, page: Any = None, site: Any = None) -> list[LanguageLink]:
     """One link per portal language to the current page (or view) in that language."""
     active = current_language()
+    translations = live_translations([page]) if page is not None else {}
     links = []
     for code, _name in settings.LANGUAGES:
         if page is not None:
-            url = page_url_in_language(page, code, site, request)
+            translated = translations.get((page.translation_key, code))
+            url = page_url_in_language(page, code, site, request, translated=translated)
         elif request is not None:
             url = translate_url(request.path, code)
             if url == request.path and code != active:
@@ -169,9 +201,10 @@ def serve_fallback(request: HttpRequest, path: str) -> HttpResponse | None:
     Runs Wagtail's serving hooks (view restrictions, …) exactly like ``wagtail.views.serve``.
     """
     from wagtail import hooks
-    from wagtail.models import Site
 
-    site = Site.find_for_request(request)
+    from edugov.portal.sites import current_site
+
+    site = current_site(request)
     if site is None:
         return None
     root = site.root_page.specific

@@ -85,15 +85,25 @@ def _nav(site: Any, request: Any) -> list[NavItem]:
     if site is None:
         return []
     language = portal_translation.current_language()
-    sections = SectionPage.objects.child_of(site.root_page).live().public().order_by("path")
+    sections = list(
+        SectionPage.objects.child_of(site.root_page).live().public().select_related("locale").order_by("path")
+    )
+    translations = portal_translation.live_translations(sections, language)
     items = []
     for section in sections:
-        localized = section.localized
+        translated = (
+            section
+            if section.locale.language_code == language
+            else translations.get((section.translation_key, language))
+        )
+        localized = translated or section
         lang = "" if localized.locale.language_code == language else localized.locale.language_code
         items.append(
             NavItem(
                 title=localized.title,
-                url=portal_translation.page_url_in_language(section, language, site, request),
+                url=portal_translation.page_url_in_language(
+                    section, language, site, request, translated=translated
+                ),
                 lang=lang,
             )
         )
@@ -112,11 +122,12 @@ def portal_context(context: Any) -> dict[str, Any]:
     site = current_site(request) if request is not None else None
     name = portal_site.organization.name if portal_site else (site.site_name if site else "")
     name_lang = ""
-    if site is not None:
+    if site is not None and language != portal_translation.default_language():
+        # The Chinese edition is the site's own tree: no lookup of a translated home page.
         localized_root = site.root_page.localized
         if localized_root.pk != site.root_page_id:
             name = localized_root.title
-        elif language != portal_translation.default_language():
+        else:
             name_lang = portal_translation.default_language()
     page = context.get("page")
     if page is not None and not hasattr(page, "translation_key"):

@@ -7,10 +7,12 @@ from html.parser import HTMLParser
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
 from edugov.config.urls import urlpatterns as project_urlpatterns
@@ -182,11 +184,14 @@ def _walk(patterns, namespaces=(), prefix=""):
 
 
 def portal_routes():
-    return [
-        (route, params, entry)
-        for namespaces, route, params, entry in _walk(get_resolver().url_patterns)
-        if PORTAL_NAMESPACES & set(namespaces)
-    ]
+    # The language prefix of i18n_patterns prints as the active language's: walk them in Chinese
+    # (unprefixed), whatever language an earlier request in this thread left active.
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            (route, params, entry)
+            for namespaces, route, params, entry in _walk(get_resolver().url_patterns)
+            if PORTAL_NAMESPACES & set(namespaces)
+        ]
 
 
 def test_portal_routes_exist_to_check():

@@ -21,8 +21,9 @@ def built(sites):
 
 
 def editor(name, portal_site, unit):
-    user = make_user(name, unit=unit)
-    user.groups.add(portal_site.editors_group)
+    # Site groups follow platform grants (portal.actions.sites_sync): a site_editor grant on the unit.
+    user = make_user(name, unit=unit, role="site_editor", include_descendants=False)
+    assert user.groups.filter(pk=portal_site.editors_group_id).exists()
     return user
 
 

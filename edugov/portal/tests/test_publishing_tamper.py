@@ -75,10 +75,18 @@ def test_direct_database_edit_is_reported(published, sites):
     code, out = check()
     assert code == 1
     lines = out.strip().splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith(f"page {published.pk} site jyt.test url http://jyt.test{path_of(published)}")
-    assert "content" in lines[0]
-    assert "html" in lines[0]  # the page now renders differently too
+    edited = [line for line in lines if line.startswith(f"page {published.pk} ")]
+    assert len(edited) == 1
+    assert edited[0].startswith(f"page {published.pk} site jyt.test url http://jyt.test{path_of(published)}")
+    assert "content" in edited[0]
+    assert "html" in edited[0]  # the page now renders differently too
+    # The pages that list it (the home page's latest news) now serve the forged title as well;
+    # their own content is untouched, so only their HTML is reported.
+    showing = {page.pk for page in publishing.pages_showing(published)}
+    for line in lines:
+        if line not in edited:
+            assert int(line.split()[1]) in showing
+            assert line.endswith("failed: html")
     assert AuditEntry.objects.filter(event_type=PublishingEvent.TAMPER_DETECTED).exists()
     # Only this site is affected.
     assert check("--site", "wlmq.test")[0] == 0
