@@ -14,7 +14,9 @@ of the catalog) that still lack a translation, and fills them in.
 
 Which files are public: templates under portal/templates/portal/ (and the public shells in
 templates/public/ and templates/includes/) that do not extend the staff workspace base, and
-the Python modules matched by PUBLIC_PY (public views, forms, choices, template tags …).
+the Python modules matched by PUBLIC_PY (public views, forms, choices, template tags, and
+what the case status page shows from elsewhere: the deadline explanation of ``clock.py`` and
+the work calendar, timeline labels, and the messages of the actions a citizen triggers).
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ PUBLIC_PY = [
     "portal/templatetags/*.py",
     "portal/models/pages.py",
     "portal/models/translation.py",
+    "portal/clock.py",
+    "portal/events_cases.py",
+    "portal/events_disclosure.py",
+    "core/calendar.py",
+    "portal/actions/ratings.py",
+    "portal/actions/letters.py",
+    "portal/actions/disclosure_requests.py",
+    "portal/actions/citizens.py",
+    "portal/actions/cases.py",
 ]
 STAFF_MARKERS = ('{% extends "workspace/', "{% extends 'workspace/")
 STAFF_PATHS = ["*/workspace/*", "*/staff/*", "*_staff.*", "*_workspace.*"]

@@ -53,6 +53,7 @@ class ClockEventKind(models.TextChoices):
     RESTART = "restart", _("Clock restarted")  # 补正 received: the period counts afresh
     EXTEND = "extend", _("Deadline extended")
     STOP = "stop", _("Clock stopped")
+    REOPEN = "reopen", _("Clock restarted on reopening")  # the requester reopened: a new round
 
 
 class Rating(models.IntegerChoices):

@@ -9,6 +9,8 @@ Rules (政府信息公开条例 第三十、三十三条; STANDARDS §6.1):
   receipt of the corrected request, 补正).
 * ``extend`` by N: N more working days (the regulation allows at most 20, approved).
 * ``stop``: the case was answered; the deadline stays what it was, for the on-time record.
+* ``reopen`` on day O: the requester reopened an answered case; a new round starts, counted
+  like a receipt on day O. Earlier rounds (their pauses and extensions) no longer count.
 
 The result is cached in ``Case.due_on`` by ``refresh_due_on``; the explanation is rebuilt
 on demand from the same events, so what the page explains is exactly what was computed.
@@ -86,6 +88,16 @@ class Deadline:
         return lines
 
 
+@dataclass(frozen=True)
+class _RoundStart:
+    """The reopening that starts the current round, read by the walk as the day of receipt."""
+
+    on: dt.date
+    pk: int
+    kind: str = ClockEventKind.START
+    days: int = 0
+
+
 def _event_label(kind: str, days: int) -> str:
     labels = {
         ClockEventKind.START: gettext("received, clock started"),
@@ -93,6 +105,7 @@ def _event_label(kind: str, days: int) -> str:
         ClockEventKind.RESUME: gettext("clock resumed"),
         ClockEventKind.RESTART: gettext("corrected request received, period counts afresh"),
         ClockEventKind.STOP: gettext("answered, clock stopped"),
+        ClockEventKind.REOPEN: gettext("reopened by the requester, period counts afresh"),
     }
     if kind == ClockEventKind.EXTEND:
         return gettext("extended by {n} working days").format(n=days)
@@ -107,17 +120,24 @@ def compute_deadline(
     starts = [e for e in ordered if e.kind == ClockEventKind.START]
     if not starts:
         return Deadline(start=None, target=base_days, due_on=None)
+    opening = gettext("Received on {date} ({weekday}); {n} working days count from the next day.")
+    reopened_at = [i for i, e in enumerate(ordered) if e.kind == ClockEventKind.REOPEN]
+    if reopened_at:
+        # Only the current round counts: its reopening is its receipt.
+        last = ordered[reopened_at[-1]]
+        ordered = [_RoundStart(on=last.on, pk=getattr(last, "pk", 0) or 0), *ordered[reopened_at[-1] + 1 :]]
+        opening = gettext(
+            "Reopened by the requester on {date} ({weekday}); "
+            "{n} working days count afresh from the next day."
+        )
+        starts = ordered[:1]
     start = starts[0].on
     target = base_days + sum(e.days for e in ordered if e.kind == ClockEventKind.EXTEND)
     by_day: dict[dt.date, list[Any]] = {}
     for event in ordered:
         by_day.setdefault(event.on, []).append(event)
     result = Deadline(start=start, target=target, due_on=None)
-    result.notes.append(
-        gettext("Received on {date} ({weekday}); {n} working days count from the next day.").format(
-            date=start.isoformat(), weekday=weekday_name(start), n=base_days
-        )
-    )
+    result.notes.append(opening.format(date=start.isoformat(), weekday=weekday_name(start), n=base_days))
     for event in ordered:
         if event.kind == ClockEventKind.EXTEND:
             result.notes.append(

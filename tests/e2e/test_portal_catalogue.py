@@ -10,6 +10,7 @@ import pytest
 
 from edugov.platform.testing.fixtures import build_tree
 from edugov.portal.models.catalogue import DisclosureCategory
+from tests.e2e.axe import assert_no_serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -54,8 +55,4 @@ def test_catalogue_filter_and_item_metadata(live_server, page):
     assert page.get_by_role("heading", level=1).inner_text() == "关于做好2026年义务教育招生入学工作的通知"
     assert "2026-03-02" in page.get_by_test_id("catalogue-meta").inner_text()
 
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    serious = [v["id"] for v in violations if v.get("impact") in ("serious", "critical")]
-    assert serious == []
+    assert_no_serious_violations(page, context="catalogue item page")

@@ -17,19 +17,9 @@ from edugov.portal.actions.sites import do_create_site
 from edugov.portal.choices import ClockEventKind
 from edugov.portal.models import Case
 from edugov.portal.testing.citizens import valid_id_number
+from tests.e2e.axe import assert_no_serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def serious_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v.get('help', '')}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def sign_in_staff(page, base: str, username: str) -> None:
@@ -66,7 +56,7 @@ def test_a_citizen_request_from_registration_to_reply(live_server, browser, page
     citizen_context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
     citizen = citizen_context.new_page()
     citizen.goto(site + "/services/account/register/")
-    assert serious_violations(citizen) == []
+    assert_no_serious_violations(citizen, context="registration form")
     citizen.fill("#id_real_name", "张三")
     citizen.fill("#id_id_number", valid_id_number(1))
     citizen.fill("#id_phone", "13900000001")
@@ -81,7 +71,7 @@ def test_a_citizen_request_from_registration_to_reply(live_server, browser, page
     citizen.wait_for_url(site + "/services/disclosure/apply/")
     assert citizen.locator("#id_handling_unit option:checked").inner_text().strip() == tree.urumqi.name
     assert citizen.get_by_test_id("receipt-rule").is_visible()
-    assert serious_violations(citizen) == []
+    assert_no_serious_violations(citizen, context="disclosure request form")
     citizen.fill("#id_description", "2025年乌鲁木齐市义务教育阶段学校招生计划")
     citizen.get_by_test_id("disclosure-submit").click()
     citizen.wait_for_url(re.compile(r"/services/disclosure/[\w-]+/submitted/$"))
@@ -158,10 +148,10 @@ def test_a_citizen_request_from_registration_to_reply(live_server, browser, page
     assert row.get_attribute("data-status") == "replied"
     citizen.get_by_test_id(f"reply-{number}").locator("summary").click()
     assert "经检索，本机关没有您所申请的政府信息" in citizen.get_by_test_id("disclosure-reply").inner_text()
-    assert serious_violations(citizen) == []
+    assert_no_serious_violations(citizen, context="my requests, with the reply")
     # … and on the case's status page: the disclosure part and the reply.
     citizen.goto(site + f"/services/cases/{case.tracking_token}/")
     assert citizen.get_by_test_id("disclosure-part").is_visible()
     assert "经检索，本机关没有您所申请的政府信息" in citizen.get_by_test_id("case-reply").inner_text()
-    assert serious_violations(citizen) == []
+    assert_no_serious_violations(citizen, context="case status page, with the reply")
     citizen_context.close()

@@ -9,10 +9,12 @@ from urllib.parse import urlparse
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from edugov.platform.testing.fixtures import build_tree, make_user
 from edugov.portal.actions.sites import do_create_site
 from edugov.portal.models import Case, CaseRating, Rectification
+from tests.e2e.axe import assert_no_serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +36,7 @@ def test_complaint_rating_rectification_follow_up_close_and_reopen(live_server, 
 
     # The citizen files a complaint on the prefecture's site and gets a number.
     page.goto(site + "/services/letters/complaint/")
+    assert_no_serious_violations(page, context="complaint form")
     page.select_option("#id_category", "fees")
     page.select_option("#id_region", "653101")
     page.fill("#id_subject", "学校违规收取补课费")
@@ -63,6 +66,7 @@ def test_complaint_rating_rectification_follow_up_close_and_reopen(live_server, 
     page.goto(status_link)
     assert "张三" not in page.content()
     assert "已停止收费" in page.get_by_test_id("case-reply").inner_text()
+    assert_no_serious_violations(page, context="complaint status page, answered")
     page.get_by_test_id("rate-1").click()
     page.wait_for_load_state()
     assert CaseRating.objects.get(case=case).level == 1
@@ -101,6 +105,10 @@ def test_complaint_rating_rectification_follow_up_close_and_reopen(live_server, 
     page.wait_for_load_state()
     case.refresh_from_db()
     assert case.status == "reopened"
+    # The new round has its own handling period, counted from the reopening and explained.
+    assert case.due_on > timezone.localdate()
+    assert page.get_by_test_id("case-due").inner_text() == case.due_on.isoformat()
+    assert "要求重新办理" in page.get_by_test_id("case-explain").text_content()
 
     # The handler sees the reopened case among their to-dos and on the case page.
     _sign_in(page, client, handler, staff)

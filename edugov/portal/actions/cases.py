@@ -153,6 +153,8 @@ def _clock_state(case: Case) -> tuple[bool, bool, bool]:
             paused = False
         elif event.kind == ClockEventKind.STOP:
             stopped = True
+        elif event.kind == ClockEventKind.REOPEN:
+            paused = stopped = False
     return started, paused, stopped
 
 

@@ -41,14 +41,23 @@ from edugov.portal.actions.case_handling import (
     CaseErrorCode,
     last_reply_at,
 )
-from edugov.portal.actions.cases import add_case_event
-from edugov.portal.choices import BAD_RATINGS, CaseStatus, Rating
+from edugov.portal.actions.cases import _clock, add_case_event
+from edugov.portal.choices import BAD_RATINGS, CaseKind, CaseStatus, ClockEventKind, Rating
+from edugov.portal.clock import refresh_due_on
 from edugov.portal.events_cases import CaseAuditEvent
 from edugov.portal.models import Case, CaseRating, FollowUp, RatingAppeal, Rectification
 from edugov.portal.models.ratings import AppealStatus, FollowUpMethod, RectificationStatus
 
 RATABLE_STATUSES = (CaseStatus.REPLIED, CaseStatus.CLOSED)
 REOPENABLE_STATUSES = (CaseStatus.REPLIED, CaseStatus.CLOSED, CaseStatus.RECTIFYING)
+
+
+def disclosure_remedy_message() -> str:
+    return _(
+        "A reply to a disclosure request is not reopened here. If you disagree with it, you may apply "
+        "for administrative review or bring an administrative lawsuit as the reply explains, or "
+        "complain to the government information disclosure office one level up."
+    )
 
 
 def _actor(user: Any) -> Any:
@@ -71,6 +80,9 @@ def reopen_deadline(case: Case) -> dt.datetime | None:
 
 
 def can_reopen(case: Case) -> bool:
+    """Letters only: a disclosure reply is an administrative act, contested by review or lawsuit."""
+    if case.kind == CaseKind.DISCLOSURE:
+        return False
     until = reopen_deadline(case)
     return case.status in REOPENABLE_STATUSES and until is not None and timezone.now() <= until
 
@@ -214,6 +226,8 @@ def do_record_follow_up(
 def do_reopen_case(case: Case, *, reason: str, requester: Any = None) -> Case:
     reason = clean_text(reason, max_length=1000, field_label=_("Reason"))
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.kind == CaseKind.DISCLOSURE:
+        raise ValidationError(disclosure_remedy_message(), code=CaseErrorCode.NOT_REOPENABLE)
     if locked.status not in REOPENABLE_STATUSES:
         raise ValidationError(_("Only an answered case can be reopened."), code=CaseErrorCode.NOT_REOPENABLE)
     if not can_reopen(locked):
@@ -225,6 +239,9 @@ def do_reopen_case(case: Case, *, reason: str, requester: Any = None) -> Case:
     locked.status = CaseStatus.REOPENED
     locked.reopen_count += 1
     locked.save(update_fields=["status", "reopen_count"])
+    # A new round with a full handling period from today (not the first round's past date).
+    _clock(locked, ClockEventKind.REOPEN, timezone.localdate(), actor=requester, reason="reopened")
+    refresh_due_on(locked)
     add_case_event(locked, EVENT_REOPENED, actor=requester, internal_note=reason)
     log_event(
         CaseAuditEvent.CASE_REOPENED,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -135,3 +137,21 @@ def test_kind_template_falls_back_to_default(client, sites):
     case, _code = open_letter(sites.kashgar, kind="consultation")
     body = client.get(status_url(case), HTTP_HOST="ks.test").content.decode()
     assert 'data-testid="letter-facts"' in body
+
+
+def test_the_uyghur_status_page_explains_the_deadline_and_timeline_in_uyghur(client, sites):
+    """PUB-10: the day-by-day explanation and the timeline come from the clock and the case
+    events, not only from the template; a Uyghur reader gets them in Uyghur, right to left."""
+    case, _code = open_letter(sites.kashgar)
+    response = client.get("/ug" + status_url(case), HTTP_HOST="ks.test")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'dir="rtl"' in body
+    explain = response.context["explain"]
+    assert len(explain) > 15
+    arabic = re.compile(r"[\u0600-\u06FF]")
+    untranslated = [line for line in explain if not arabic.search(line)]
+    assert untranslated == []
+    assert "تاپشۇرۇۋېلىندى" in explain[0]  # "Received on {date} …"
+    for english in ("Received", "counted", "working day", "Deadline"):
+        assert english not in " ".join(explain)

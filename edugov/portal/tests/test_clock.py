@@ -58,3 +58,27 @@ def test_restart_counts_afresh_from_the_corrected_request_and_extension_adds_day
 
 def test_no_start_no_deadline():
     assert compute_deadline([], 20).due_on is None
+
+
+def test_reopening_starts_a_new_round_counted_from_the_reopening_day():
+    """A letter answered in March and reopened in May is due 15 working days after May's reopening,
+    not on the first round's date; the first round's extension no longer counts (PUB-8)."""
+    first_round = [
+        Ev(K.START, D(2026, 3, 2), pk=1),
+        Ev(K.EXTEND, D(2026, 3, 10), 10, pk=2),
+        Ev(K.STOP, D(2026, 3, 20), pk=3),
+    ]
+    reopened = compute_deadline([*first_round, Ev(K.REOPEN, D(2026, 5, 11), pk=4)], 15)
+    assert reopened.start == D(2026, 5, 11)
+    assert reopened.target == 15
+    assert reopened.due_on == compute_deadline([Ev(K.START, D(2026, 5, 11))], 15).due_on
+    assert reopened.due_on > D(2026, 5, 11)
+    with translation.override("zh-hans"):
+        explained = compute_deadline([*first_round, Ev(K.REOPEN, D(2026, 5, 11), pk=4)], 15).explain()
+    assert explained[0] == "申请人于2026-05-11（星期一）要求重新办理；自次日起重新计算15个工作日。"
+    # A pause in the new round still holds the clock.
+    paused = compute_deadline(
+        [*first_round, Ev(K.REOPEN, D(2026, 5, 11), pk=4), Ev(K.PAUSE, D(2026, 5, 12), pk=5)], 15
+    )
+    assert paused.due_on is None
+    assert paused.paused_since == D(2026, 5, 12)

@@ -14,6 +14,7 @@ import time_machine
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from edugov.core.calendar import add_working_days
@@ -34,6 +35,7 @@ from edugov.portal.actions.disclosure_requests import (
     escalate_overdue_requests,
     reply_template,
 )
+from edugov.portal.actions.ratings import can_reopen, do_reopen_case
 from edugov.portal.choices import CaseStatus, ClockEventKind, DisclosureResult, ReplyType
 from edugov.portal.clock import case_deadline
 from edugov.portal.error_codes import PortalErrorCode
@@ -279,18 +281,22 @@ def test_every_reply_form_has_a_chinese_letter_filled_from_the_case(people, tree
         assert "{" not in letter
 
 
-def test_reply_stops_the_clock_and_reaches_the_status_data(people, tree):
-    case = accepted_case(people, tree, D(2026, 3, 2))
-    text = reply_template(case, ReplyType.NOT_EXIST, today=D(2026, 3, 10))
-    with at(2026, 3, 10):
+def reply_not_held(case, people, on: D):
+    """The handler answers on ``on`` that the information does not exist (the filled template)."""
+    with at(on.year, on.month, on.day):
         do_reply(
             case,
             acting_user=people.handler,
             reply_type=ReplyType.NOT_EXIST,
             result=DisclosureResult.UNAVAILABLE_NOT_HELD,
-            text=text,
+            text=reply_template(case, ReplyType.NOT_EXIST, today=on),
         )
-    case = Case.objects.get(pk=case.pk)
+    return Case.objects.get(pk=case.pk)
+
+
+def test_reply_stops_the_clock_and_reaches_the_status_data(people, tree):
+    case = accepted_case(people, tree, D(2026, 3, 2))
+    case = reply_not_held(case, people, D(2026, 3, 10))
     assert case.status == CaseStatus.REPLIED
     assert case.clock_events.filter(kind=ClockEventKind.STOP, on=D(2026, 3, 10)).exists()
     assert case.due_on == add_working_days(D(2026, 3, 2), 20).result  # kept for the on-time record
@@ -298,14 +304,26 @@ def test_reply_stops_the_clock_and_reaches_the_status_data(people, tree):
     assert "经检索，本机关没有您所申请的政府信息" in html
     assert 'data-testid="disclosure-reply"' in html
     assert case.events.filter(kind="replied", public=True).exists()
-    with at(2026, 3, 11), pytest.raises(ValidationError):  # answered once
-        do_reply(
-            case,
-            acting_user=people.handler,
-            reply_type=ReplyType.NOT_EXIST,
-            result=DisclosureResult.UNAVAILABLE_NOT_HELD,
-            text=text,
-        )
+    with pytest.raises(ValidationError):  # answered once
+        reply_not_held(case, people, D(2026, 3, 11))
+
+
+def test_a_disclosure_reply_is_not_reopened_and_the_status_page_names_the_remedies(people, tree, client):
+    """A reply is an administrative act: contested by review or lawsuit, not by 'reopen' (PUB-3)."""
+    case = reply_not_held(accepted_case(people, tree, D(2026, 3, 2)), people, D(2026, 3, 10))
+    assert not can_reopen(case)
+    with pytest.raises(ValidationError) as error, translation.override("zh-hans"):
+        do_reopen_case(case, reason="不服答复")
+    assert code_of(error.value) == "not_reopenable"
+    assert "行政复议" in error.value.messages[0]
+    client.force_login(people.citizen)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("portal_public:case_status", kwargs={"token": case.tracking_token}))
+    html = page.content.decode()
+    assert 'data-testid="reopen-form"' not in html
+    assert 'data-testid="disclosure-remedy"' in html
+    assert "行政复议" in html
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.REPLIED
 
 
 def test_staff_of_another_unit_cannot_act(people, tree):

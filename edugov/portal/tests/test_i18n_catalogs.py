@@ -59,6 +59,11 @@ def test_public_references_exclude_staff_files():
     assert public("portal/views/public.py:12")
     assert public("portal/views/letters_public.py:40")
     assert public("templates/public/home.html:2")
+    # The status page explains the deadline and shows the timeline and the actions' refusals.
+    assert public("portal/clock.py:120")
+    assert public("core/calendar.py:237")
+    assert public("portal/events_cases.py:60")
+    assert public("portal/actions/ratings.py:230")
     assert not public("portal/views/workspace.py:3")
     assert not public("portal/templates/portal/workspace/cases.html:1")
     assert not public("office/views/documents.py:10")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from edugov.core.calendar import add_working_days
 from edugov.platform.testing.fixtures import make_user
@@ -22,10 +22,11 @@ from edugov.portal.actions.ratings import (
     rating_summary,
 )
 from edugov.portal.choices import CaseStatus, Rating
+from edugov.portal.clock import case_deadline, refresh_due_on
 from edugov.portal.models import CaseClosure, CaseRating, Rectification
 from edugov.portal.models.ratings import AppealStatus, RectificationStatus
 from edugov.portal.testing.letters import replied_letter
-from edugov.portal.todos_cases import CasesReopened, OpenRectifications, RatingAppealsToDecide
+from edugov.portal.todos_cases import CasesOverdue, CasesReopened, OpenRectifications, RatingAppealsToDecide
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,8 @@ def test_nothing_closes_by_itself_outcomes_with_reasons(sites, people):
         case, acting_user=people["supervisor"], outcome="not_ours", reason="属于人社部门职责，已告知"
     )
     assert closed.status == CaseStatus.CLOSED
-    assert CaseClosure.objects.get().get_outcome_display() == "Closed – not our responsibility"
+    with translation.override("zh-hans"):
+        assert CaseClosure.objects.get().get_outcome_display() == "办结——不属于本单位职责"
     with pytest.raises(ValidationError) as error:
         do_close_case(case, acting_user=people["supervisor"], outcome="resolved", reason="again")
     assert codes(error) == {"already_closed"}
@@ -140,11 +142,32 @@ def test_requester_reopens_within_thirty_days_and_may_rate_the_new_answer(sites,
     assert reopened.reopen_count == 1
     assert CasesReopened().count(people["handler"], None) == 1
     assert CasesReopened().count(people["other_sup"], None) == 0
+    # The new round has a full handling period from today, so it is not overdue on arrival.
+    assert reopened.due_on == case_deadline(reopened).due_on
+    assert reopened.due_on > timezone.localdate()
+    assert case_deadline(reopened).start == timezone.localdate()
+    assert CasesOverdue().count(people["handler"], None) == 0
     do_reply_letter(reopened, acting_user=people["handler"], text="已再次核查并督促退还。")
     reopened.refresh_from_db()
     second = do_rate_case(reopened, level=Rating.SATISFIED)
     assert second.round == 1
     assert CaseRating.objects.filter(case=case).count() == 2
+    assert list(reopened.clock_events.order_by("pk").values_list("kind", flat=True))[-2:] == [
+        "reopen",
+        "stop",
+    ]
+
+
+def test_an_old_letter_reopened_is_not_overdue_at_once(sites, people):
+    case = replied_letter(sites.kashgar, people["handler"])
+    long_ago = timezone.localdate() - dt.timedelta(days=60)
+    case.clock_events.update(on=long_ago)
+    case.events.filter(kind="replied").update(at=timezone.now() - dt.timedelta(days=20))
+    refresh_due_on(case)
+    assert case.due_on < timezone.localdate()
+    reopened = do_reopen_case(case, reason="问题仍未解决")
+    assert reopened.due_on > timezone.localdate()
+    assert CasesOverdue().count(people["handler"], None) == 0
 
 
 def test_reopen_window_closes_thirty_days_after_the_reply(sites, people, settings):

@@ -32,15 +32,17 @@ from edugov.portal.abuse import rate_limited
 from edugov.portal.actions.case_handling import EVENT_REPLIED
 from edugov.portal.actions.cases import hash_query_code
 from edugov.portal.actions.ratings import (
+    REOPENABLE_STATUSES,
     can_rate,
     can_reopen,
+    disclosure_remedy_message,
     do_add_requester_update,
     do_rate_case,
     do_reopen_case,
     rating_summary,
     reopen_deadline,
 )
-from edugov.portal.choices import BAD_RATINGS, Rating
+from edugov.portal.choices import BAD_RATINGS, CaseKind, Rating
 from edugov.portal.clock import case_deadline
 from edugov.portal.events_cases import NOTE_IN_LABEL, TIMELINE_LABELS
 from edugov.portal.forms.letters import LookupForm, RatingForm, ReopenForm, RequesterUpdateForm
@@ -96,6 +98,9 @@ def _status_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "current_rating": current_rating,
         "can_rate": can_rate(case),
         "can_reopen": can_reopen(case),
+        "disclosure_remedy": disclosure_remedy_message()
+        if case.kind == CaseKind.DISCLOSURE and case.status in REOPENABLE_STATUSES
+        else "",
         "reopen_until": reopen_deadline(case),
         "rating_levels": Rating.choices,
         "bad_levels": [int(level) for level in BAD_RATINGS],
