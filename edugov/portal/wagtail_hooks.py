@@ -69,3 +69,31 @@ def serve_document_on_its_site(document: Any, request: Any) -> None:
     # The middleware checked already; this keeps the rule if the download is reached another way.
     if not document_served_on(request, document.pk):
         raise Http404
+
+
+@hooks.register("register_page_header_buttons")
+def take_down_button(page: Any, user: Any, view_name: str = "", next_url: Any = None) -> Any:
+    """撤稿 in the page's menu for the reviewers of its site: nobody holds Wagtail's unpublish,
+    so a live page comes down through the platform's own take-down page (reason, audit)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+    from wagtail.admin.widgets import Button
+
+    from edugov.portal.actions.publishing import takedown_candidates
+    from edugov.portal.isolation import PUBLISH, site_unit_ids
+    from edugov.portal.models import PortalSite
+
+    if not page.live:
+        return
+    reviewed = site_unit_ids(user, PUBLISH)
+    if not reviewed:
+        return
+    for portal_site in PortalSite.objects.filter(organization_id__in=reviewed).select_related("site"):
+        if takedown_candidates(portal_site).filter(pk=page.pk).exists():
+            yield Button(
+                _("Take down 撤稿"),
+                url=reverse("portal:take_down_page", args=[portal_site.pk, page.pk]),
+                icon_name="download",
+                priority=60,
+            )
+            return

@@ -1,7 +1,8 @@
 """A news item from the editor's draft to the public site, only through review (PUB-1).
 
 The editor writes the item in /cms/ and submits it; the public site does not show it; the
-reviewer signs in and approves it in /cms/; the public site shows it.
+reviewer signs in and approves it in /cms/; the public site shows it. Then the reviewer takes it
+down (撤稿) from the page's menu, and the public site no longer serves it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.urls import reverse
 from edugov.platform.testing.fixtures import PASSWORD, build_tree, make_user
 from edugov.portal.actions.sites import do_create_site
 from edugov.portal.models import ArticlePage
+from tests.e2e.axe import assert_no_serious_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -91,5 +93,24 @@ def test_news_item_is_public_only_after_the_reviewer_approves(live_server, page,
         assert response is not None
         assert response.status == 200
         assert visit.locator("h1").inner_text() == "全区中小学春季开学工作会议召开"
+
+        # The date was wrong: the reviewer takes it down at once from the page's menu in /cms/.
+        page.goto(f"{base}/cms/pages/{article.pk}/edit/")
+        take_down = page.locator("header a[href$='/take-down/']").first
+        if not take_down.is_visible():
+            page.locator("header [data-w-dropdown-target='toggle']").first.click()
+        assert take_down.inner_text().strip() == "撤稿"
+        take_down.click()
+        page.wait_for_url(re.compile(r"/take-down/$"))
+        assert_no_serious_violations(page, context="take-down page")
+        page.fill("#id_reason", "会议日期有误，更正后重新报审。")
+        with page.expect_navigation():
+            page.get_by_test_id("take-down-submit").click()
+        assert "已撤稿" in page.locator(".alert-success").inner_text()
+        article.refresh_from_db()
+        assert not article.live
+        response = visit.goto(public + path)
+        assert response is not None
+        assert response.status == 404
     finally:
         visitor.close()

@@ -1,4 +1,5 @@
-"""Writes of editorial review: a site's review steps, snapshot re-baselining."""
+"""Writes of editorial review: a site's review steps, taking a published page down (撤稿),
+snapshot re-baselining."""
 
 from __future__ import annotations
 
@@ -7,20 +8,25 @@ from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
-from wagtail.models import Workflow, WorkflowTask
+from wagtail.actions.unpublish_page import UnpublishPageAction
+from wagtail.models import Page, Workflow, WorkflowTask
 
 from edugov.core.audit import log_event
 from edugov.core.models import Grant, User
+from edugov.portal.abuse import clean_text
 from edugov.portal.events_publishing import PublishingEvent
+from edugov.portal.isolation import site_unit_ids
 from edugov.portal.models import PortalSite, SiteReviewTask
 from edugov.portal.models.publishing import PUBLISH_PERMISSION
 from edugov.portal.publishing import (
     attach_workflow,
     live_pages,
     remove_publish_permissions,
+    site_home_pages,
     site_workflow,
     take_snapshot,
     workflow_name,
@@ -36,6 +42,8 @@ class PublishingErrorCode(StrEnum):
     NO_REVIEWERS = "no_reviewers"
     NOT_A_REVIEWER = "not_a_reviewer"
     BAD_DUE_DAYS = "bad_due_days"
+    NOT_LIVE = "not_live"
+    SITE_HOME = "site_home"
 
 
 @dataclass(frozen=True)
@@ -148,3 +156,64 @@ def do_rebaseline_snapshots(*, hostname: str | None = None, acting_user: Any = N
             reason=reason,
         )
     return count
+
+
+TAKEDOWN_REASON_MAX = 500
+
+
+def _below_homes(portal_site: PortalSite) -> Q:
+    """Pages under the site's home pages, in every language (a home page is the site itself)."""
+    below = Q(pk__in=[])
+    for home in site_home_pages(portal_site):
+        below |= Q(path__startswith=home.path, depth__gt=home.depth)
+    return below
+
+
+def takedown_candidates(portal_site: PortalSite) -> Any:
+    """The site's live pages that may be taken down."""
+    return Page.objects.live().filter(_below_homes(portal_site))
+
+
+@transaction.atomic
+def do_take_down_page(page: Page, *, portal_site: PortalSite, acting_user: Any, reason: str) -> list[int]:
+    """Withdraw a published page at once, with a reason (撤稿): the page, the live pages below it
+    and its translations (with theirs) leave the site together.
+
+    Publication needs the site's review; taking down does not wait for it (a wrong notice or a
+    leaked name must go now), but only a reviewer of the site's own unit may do it. The pages
+    stay as drafts with their revisions; publishing again goes through review. Returns the ids
+    of the pages taken down.
+    """
+    if portal_site.organization_id not in site_unit_ids(acting_user, PUBLISH_PERMISSION):
+        raise PermissionDenied
+    reason = clean_text(reason, max_length=TAKEDOWN_REASON_MAX, field_label=_("Reason"))
+    locked = Page.objects.select_for_update().get(pk=page.pk)
+    if any(home.pk == locked.pk for home in site_home_pages(portal_site)):
+        raise ValidationError(
+            _("The home page is the site itself and is not taken down; take down the pages below it."),
+            code=PublishingErrorCode.SITE_HOME,
+        )
+    if not Page.objects.filter(_below_homes(portal_site), pk=locked.pk).exists():
+        raise PermissionDenied  # another site's page
+    if not locked.live:
+        raise ValidationError(_("This page is not published."), code=PublishingErrorCode.NOT_LIVE)
+    candidates = takedown_candidates(portal_site)
+    tops = candidates.filter(translation_key=locked.translation_key)
+    below = Q()
+    for top in tops:
+        below |= Q(path__startswith=top.path)
+    pages = list(candidates.filter(below).order_by("-depth", "pk").specific())
+    for target in pages:  # one transaction: the site never shows half of them
+        UnpublishPageAction(target, user=acting_user, log_action="wagtail.unpublish").execute(
+            skip_permission_checks=True
+        )
+    taken = sorted(target.pk for target in pages)
+    log_event(
+        PublishingEvent.PAGE_TAKEN_DOWN,
+        acting_user=acting_user,
+        target=portal_site,
+        organization=portal_site.organization,
+        extra={"page": locked.pk, "title": locked.title, "url_path": locked.url_path, "pages": taken},
+        reason=reason,
+    )
+    return taken

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 RESTRICTED = [
     ("portal:site_detail", "urumqi_site", "get", "site_editor", True),
     ("portal:syndication_offer", "urumqi_site", "post", "site_reviewer", False),
+    ("portal:published_pages", "urumqi_site", "get", "site_reviewer", False),
     ("portal:syndication_accept", "offer_to_urumqi", "post", "site_reviewer", False),
     ("portal:syndication_decline", "offer_to_urumqi", "post", "site_reviewer", False),
     ("portal:syndication_withdraw", "offer_from_urumqi", "post", "site_reviewer", False),

@@ -1,4 +1,4 @@
-"""Review steps of a site (staff) and the constant ping (public)."""
+"""Review steps of a site and taking published pages down (staff); the constant ping (public)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,24 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from edugov.portal.access_publishing import access_portal_site
+from edugov.portal.access_sites import access_site
 from edugov.portal.actions.publishing import (
     MAX_DUE_WORKING_DAYS,
     MAX_STEPS,
+    TAKEDOWN_REASON_MAX,
     StepSpec,
     do_configure_review_steps,
+    do_take_down_page,
     reviewer_candidates,
+    takedown_candidates,
 )
 from edugov.portal.publishing import site_workflow
 
@@ -116,4 +121,68 @@ def review_steps(request: HttpRequest, portal_site_id: int) -> HttpResponse:
         request,
         "portal/publishing/review_steps.html",
         {"portal_site": portal_site, "formset": formset, "candidates": candidates, "max_steps": MAX_STEPS},
+    )
+
+
+# --- taking published pages down (撤稿) -----------------------------------------------------------
+
+PUBLISHED_PER_PAGE = 50
+
+
+class TakeDownForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=TAKEDOWN_REASON_MAX,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        help_text=gettext_lazy(
+            "Kept in the audit log, e.g. a wrong date in the notice or a name that must not be public."
+        ),
+    )
+
+
+@login_required
+@require_GET
+def published_pages(request: HttpRequest, portal_site_id: int) -> HttpResponse:
+    """The site's published pages, newest first, searchable by title: where a reviewer finds the
+    page to take down."""
+    portal_site = access_site(request.user, portal_site_id, action="publish")
+    query = request.GET.get("q", "").strip()[:100]
+    pages = takedown_candidates(portal_site).order_by("-last_published_at", "-pk")
+    if query:
+        pages = pages.filter(title__icontains=query)
+    page_obj = Paginator(pages, PUBLISHED_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/publishing/published_pages.html",
+        {"portal_site": portal_site, "page_obj": page_obj, "query": query},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def take_down_page(request: HttpRequest, portal_site_id: int, page_id: int) -> HttpResponse:
+    portal_site = access_site(request.user, portal_site_id, action="publish")
+    page = takedown_candidates(portal_site).filter(pk=page_id).first()
+    if page is None:
+        raise Http404(_("Page not found."))
+    below = page.get_descendants().live().count()
+    form = TakeDownForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            taken = do_take_down_page(
+                page, portal_site=portal_site, acting_user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error("reason", error)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” was taken down (%(n)d page(s)); it is kept as a draft.")
+                % {"title": page.title, "n": len(taken)},
+            )
+            return redirect("portal:published_pages", portal_site_id=portal_site.pk)
+    return render(
+        request,
+        "portal/publishing/take_down.html",
+        {"portal_site": portal_site, "page": page, "below": below, "form": form},
     )
