@@ -43,6 +43,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from edugov.platform.querysets import RestrictedQuerySet
+from edugov.portal.forms.pages import PortalPageForm
 from edugov.portal.models.pages import RICH_TEXT_FEATURES, BodyBlock
 
 ITEMS_PER_PAGE = 20
@@ -119,6 +120,8 @@ class DisclosureIndexSequence(models.Model):
 
 class DisclosureIndexPage(Page):
     """A site's 政务公开 catalogue: lists its items with filters and pages."""
+
+    base_form_class = PortalPageForm
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
@@ -200,6 +203,8 @@ class AttachmentsBlock(blocks.StreamBlock):
 
 class DisclosureItemPage(Page):
     """One item of the catalogue, with the metadata of the catalogue's table (索引号, 文号, …)."""
+
+    base_form_class = PortalPageForm
 
     # The unit whose catalogue this is (the site's unit); set when the page is first saved.
     unit = models.ForeignKey(

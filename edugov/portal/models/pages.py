@@ -12,6 +12,8 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
+from edugov.portal.forms.pages import PortalPageForm
+
 # Rich-text features editors may use: no raw HTML, no embeds from outside hosts.
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
 
@@ -32,6 +34,8 @@ class BodyBlock(blocks.StreamBlock):
 class HomePage(Page):
     """The root page of a site; its unit's name is the site name."""
 
+    base_form_class = PortalPageForm
+
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -46,6 +50,8 @@ class HomePage(Page):
 class SectionPage(Page):
     """A section (栏目) listing its articles, newest first."""
 
+    base_form_class = PortalPageForm
+
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -59,6 +65,8 @@ class SectionPage(Page):
 
 class ArticlePage(Page):
     """A news item, notice, policy or interpretation."""
+
+    base_form_class = PortalPageForm
 
     kind = models.CharField(_("kind"), max_length=16, choices=ArticleKind.choices, default=ArticleKind.NEWS)
     date = models.DateField(_("date"))

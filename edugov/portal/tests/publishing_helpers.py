@@ -82,7 +82,7 @@ def edit_form_data(page: Any, action: str, **changes: Any) -> dict[str, Any]:
         "date": page.date.isoformat(),
         "source": page.source,
         "summary": page.summary,
-        "body": streamfield([]),
+        "body": changes.get("body", streamfield([])),
         "comments": inline_formset([]),
         "go_live_at": changes.get("go_live_at", ""),
         "expire_at": changes.get("expire_at", ""),

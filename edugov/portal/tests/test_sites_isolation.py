@@ -208,3 +208,33 @@ def test_move_into_another_site_is_refused(client, tree, sites, no_mfa):
     assert client.post(url).status_code == 404
     own.article.refresh_from_db()
     assert own.article.get_parent().pk == own.section.pk
+
+
+def test_copy_into_another_site_is_refused(client, tree, sites, no_mfa):
+    """The copy form names its destination in the body, not the URL: Wagtail's own check (may
+    add a page there) refuses it, since the editor's groups hold permissions on their site only."""
+    from wagtail.models import Page
+
+    own = fill_site(sites.urumqi, "WLMQMARK")
+    other = fill_site(sites.province, "JYTMARK")
+    client.force_login(make_user("wlmq_editor", unit=tree.urumqi, role="site_reviewer"))
+    before = Page.objects.count()
+    response = client.post(
+        reverse("wagtailadmin_pages:copy", args=[own.article.pk]),
+        {
+            "new_title": "WLMQMARK 复制",
+            "new_slug": "wlmq-copy",
+            "new_parent_page": other.section.pk,
+            "copy_subpages": "",
+            "publish_copies": "",
+        },
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert Page.objects.count() == before
+    assert not other.section.get_children().filter(slug="wlmq-copy").exists()
+    # Within the own site the same form works.
+    client.post(
+        reverse("wagtailadmin_pages:copy", args=[own.article.pk]),
+        {"new_title": "WLMQMARK 复制", "new_slug": "wlmq-copy", "new_parent_page": own.section.pk},
+    )
+    assert own.section.get_children().filter(slug="wlmq-copy").exists()
