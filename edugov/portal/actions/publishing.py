@@ -174,6 +174,16 @@ def takedown_candidates(portal_site: PortalSite) -> Any:
     return Page.objects.live().filter(_below_homes(portal_site))
 
 
+def takedown_scope(portal_site: PortalSite, page: Page) -> Any:
+    """What taking ``page`` down takes down: the page and its translations on the site, and the
+    live pages below each of them."""
+    candidates = takedown_candidates(portal_site)
+    below = Q(pk__in=[])
+    for top in candidates.filter(translation_key=page.translation_key):
+        below |= Q(path__startswith=top.path)
+    return candidates.filter(below)
+
+
 @transaction.atomic
 def do_take_down_page(page: Page, *, portal_site: PortalSite, acting_user: Any, reason: str) -> list[int]:
     """Withdraw a published page at once, with a reason (撤稿): the page, the live pages below it
@@ -197,12 +207,7 @@ def do_take_down_page(page: Page, *, portal_site: PortalSite, acting_user: Any, 
         raise PermissionDenied  # another site's page
     if not locked.live:
         raise ValidationError(_("This page is not published."), code=PublishingErrorCode.NOT_LIVE)
-    candidates = takedown_candidates(portal_site)
-    tops = candidates.filter(translation_key=locked.translation_key)
-    below = Q()
-    for top in tops:
-        below |= Q(path__startswith=top.path)
-    pages = list(candidates.filter(below).order_by("-depth", "pk").specific())
+    pages = list(takedown_scope(portal_site, locked).order_by("-depth", "pk").specific())
     for target in pages:  # one transaction: the site never shows half of them
         UnpublishPageAction(target, user=acting_user, log_action="wagtail.unpublish").execute(
             skip_permission_checks=True

@@ -82,10 +82,14 @@ def test_a_reviewer_takes_a_notice_down_at_once_with_a_reason(client, sites, peo
     assert not article.permissions_for_user(people["reviewer"]).can_publish()
 
 
-def test_a_section_goes_with_the_pages_below_it_and_its_translations(sites, people):
+def test_a_section_goes_with_the_pages_below_it_and_its_translations(client, sites, people, no_mfa):
     built = build_translated_site(sites.urumqi, languages=("ug",))
     ug_section = built.translations["ug"]["section"]
     ug_article = built.translations["ug"]["article"]
+    client.force_login(people["reviewer"])
+    with translation.override("zh-hans"):
+        confirm = client.get(take_down_url(sites.urumqi, built.section)).content.decode()
+    assert "另有 4 个已发布页面" in confirm  # two articles, the Uyghur section and article
     taken = do_take_down_page(
         built.section, portal_site=sites.urumqi, acting_user=people["reviewer"], reason="栏目调整"
     )

@@ -26,6 +26,7 @@ from edugov.portal.actions.publishing import (
     do_take_down_page,
     reviewer_candidates,
     takedown_candidates,
+    takedown_scope,
 )
 from edugov.portal.publishing import site_workflow
 
@@ -165,7 +166,7 @@ def take_down_page(request: HttpRequest, portal_site_id: int, page_id: int) -> H
     page = takedown_candidates(portal_site).filter(pk=page_id).first()
     if page is None:
         raise Http404(_("Page not found."))
-    below = page.get_descendants().live().count()
+    with_it = takedown_scope(portal_site, page).exclude(pk=page.pk).count()
     form = TakeDownForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,5 +185,5 @@ def take_down_page(request: HttpRequest, portal_site_id: int, page_id: int) -> H
     return render(
         request,
         "portal/publishing/take_down.html",
-        {"portal_site": portal_site, "page": page, "below": below, "form": form},
+        {"portal_site": portal_site, "page": page, "with_it": with_it, "form": form},
     )
