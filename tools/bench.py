@@ -139,7 +139,7 @@ def build_tree() -> list[Any]:
         nodes.append(unit)
         return unit
 
-    last_root = Organization.objects.get_last_root_node()
+    last_root = Organization.get_last_root_node()
     root_index = int(last_root.path[: Organization.steplen], 36) + 1 if last_root else 1
     root = node(
         None, root_index, name="Bench provincial bureau", kind=kind.BUREAU, level=level.PROVINCE,
@@ -171,7 +171,7 @@ def build_tree() -> list[Any]:
                      kind=kind.SCHOOL, level=level.SCHOOL, region=county_region)  # fmt: skip
     with transaction.atomic():
         Organization.objects.bulk_create(nodes, batch_size=500)
-    problems = [ids for ids in Organization.objects.find_problems() if ids]
+    problems = [ids for ids in Organization.find_problems() if ids]
     if problems:
         raise SystemExit(f"the benchmark tree is malformed: {problems}")
     emit("org_tree_units", len(nodes), "units")
