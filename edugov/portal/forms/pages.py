@@ -5,7 +5,8 @@ Wagtail's image and document choosers list only the editor's own collections (se
 exists. An editor who posts another site's image or document id — in a body block, or as a
 ``document-link`` in rich text — would publish another site's file on their own site. The form
 refuses it, and answers as if the file did not exist (BEYOND A.8, PUB-2). Content crosses sites
-only by syndication.
+only by syndication: what the stored page already refers to (a syndicated copy's source
+media) stays allowed.
 """
 
 from __future__ import annotations
@@ -53,10 +54,33 @@ def referenced_media(model: type[Model], values: dict[str, Any]) -> dict[type[Mo
     return media
 
 
-def foreign_media(model: type[Model], values: dict[str, Any], collection_path: str) -> list[str]:
-    """The referenced image and document ids that are not in the site's collection tree."""
+def stored_media(page: Page) -> dict[type[Model], set[str]]:
+    """What the saved page and its latest revision already refer to: a syndicated copy keeps
+    its source's images and documents (accepted by a reviewer, with provenance), and editing
+    the copy must not lose them."""
+    media: dict[type[Model], set[str]] = {get_image_model(): set(), get_document_model(): set()}
+    stored = type(page).objects.filter(pk=page.pk).first()
+    revision = stored.get_latest_revision_as_object() if stored is not None else None
+    for version in (stored, revision):
+        if version is None:
+            continue
+        values = {f.name: f.value_from_object(version) for f in type(page)._meta.concrete_fields}
+        for media_model, ids in referenced_media(type(page), values).items():
+            media[media_model] |= ids
+    return media
+
+
+def foreign_media(
+    model: type[Model],
+    values: dict[str, Any],
+    collection_path: str,
+    already: dict[type[Model], set[str]] | None = None,
+) -> list[str]:
+    """The referenced image and document ids that are neither in the site's collection tree nor
+    ``already`` referenced by the stored page."""
     foreign: list[str] = []
     for media_model, ids in referenced_media(model, values).items():
+        ids = ids - (already or {}).get(media_model, set())
         if not ids:
             continue
         own = {
@@ -76,7 +100,8 @@ class PortalPageForm(WagtailAdminPageForm):
         collection_path = site_collection_path_of(page)
         if collection_path is None:
             return cleaned
-        if foreign_media(type(self.instance), cleaned, collection_path):
+        already = stored_media(self.instance) if self.instance.pk else None
+        if foreign_media(type(self.instance), cleaned, collection_path, already):
             self.add_error(
                 None,
                 _(

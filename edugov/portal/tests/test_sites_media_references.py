@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from wagtail.rich_text import RichText
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from edugov.platform.testing.fixtures import make_user
@@ -107,3 +108,34 @@ def test_a_new_page_is_checked_against_the_site_it_is_added_to(client, world, no
     assert foreign_media(ArticlePage, {"body": body}, other.portal_site.collection.path) == [
         str(own.image.pk)
     ]
+
+
+def test_a_syndicated_copy_keeps_its_sources_media_but_takes_no_new_ones(client, world, tree, sites, no_mfa):
+    """The accepted copy refers to the source site's image: editing it must not lose that (the
+    reviewer accepted it, provenance is kept), but a third site's file is still refused."""
+    from edugov.portal.actions.syndication import do_accept_syndication, do_offer_syndication
+    from edugov.portal.tests.sites_world import publish
+
+    own, other = world["own"], world["other"]
+    source = other.article
+    source.body = [("image", other.image), ("paragraph", RichText("<p>正文</p>"))]
+    publish(source)
+    ks_reviewer = make_user("ks_rev", unit=tree.kashgar, role="site_reviewer")
+    wlmq_reviewer = make_user("wlmq_rev", unit=tree.urumqi, role="site_reviewer")
+    offer = do_offer_syndication(source, target_site=sites.urumqi, acting_user=ks_reviewer)
+    copy = do_accept_syndication(offer, section=own.section, acting_user=wlmq_reviewer)
+    copy = ArticlePage.objects.get(pk=copy.pk)
+    client.force_login(world["editor"])
+
+    kept = post_body(
+        client, copy, streamfield([("image", other.image.pk), ("paragraph", rich_text("<p>改</p>"))])
+    )
+    assert kept.status_code == 302
+    assert (
+        ArticlePage.objects.get(pk=copy.pk).get_latest_revision_as_object().body[0].value.pk == other.image.pk
+    )
+
+    third = fill_site(sites.province, "JYT")
+    refused = post_body(client, copy, streamfield([("image", third.image.pk)]))
+    assert refused.status_code == 200
+    assert REFUSED in refused.content.decode()
