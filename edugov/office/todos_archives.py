@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from edugov.core.permissions.scopes import entries_for, has_permission
+from edugov.core.permissions.scopes import own_unit_ids
 from edugov.core.todos import Todo, TodoProvider, register_todo_provider
 from edugov.office.models.archives import (
     ApprovalStep,
@@ -31,15 +31,6 @@ LEND = "office.archiverecord.lend"
 APPROVE = "office.archiverecord.approve"
 
 
-def deciding_unit_ids(user: Any, unit: Any, permission: str) -> set[int]:
-    if user is None or not user.is_authenticated:
-        return set()
-    ids = {entry.organization_id for entry in entries_for(user, permission)}
-    if unit is not None and has_permission(user, permission, unit):
-        ids.add(unit.pk)
-    return ids
-
-
 def _approved(step: str, by: Any = None) -> Exists:
     approvals = ArchiveLoanApproval.objects.filter(loan=OuterRef("pk"), step=step)
     if by is not None:
@@ -50,8 +41,8 @@ def _approved(step: str, by: Any = None) -> Exists:
 def loans_to_handle(user: Any, unit: Any) -> QuerySet[ArchiveLoan]:
     """Loans waiting for this user: decisions of either step, paper to hand out, paper due back
     soon (reminded) or overdue."""
-    lend_ids = deciding_unit_ids(user, unit, LEND)
-    approve_ids = deciding_unit_ids(user, unit, APPROVE)
+    lend_ids = own_unit_ids(user, unit, LEND)
+    approve_ids = own_unit_ids(user, unit, APPROVE)
     if not lend_ids and not approve_ids:
         return ArchiveLoan.objects.none()
     q = Q(pk__in=[])

@@ -19,19 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from edugov.core.choices import OrganizationKind
 from edugov.core.models import Organization
-from edugov.core.permissions.scopes import entries_for, has_permission
+from edugov.core.permissions.scopes import own_unit_ids
 from edugov.core.todos import Todo, TodoProvider, register_todo_provider
 from edugov.office.access_supervision import MANAGE, REPORT
 from edugov.office.models import SupervisionItem, SupervisionStatus
-
-
-def own_unit_ids(user: Any, unit: Any, permission: str) -> set[int]:
-    if user is None or not user.is_authenticated:
-        return set()
-    ids = {entry.organization_id for entry in entries_for(user, permission)}
-    if unit is not None and has_permission(user, permission, unit):
-        ids.add(unit.pk)
-    return ids
 
 
 def reminded_items(user: Any, unit: Any) -> QuerySet[SupervisionItem]:

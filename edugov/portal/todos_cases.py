@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edugov.core.models import Organization
 from edugov.core.navigation import register_nav_item
-from edugov.core.permissions.scopes import entries_for, has_permission
+from edugov.core.permissions.scopes import own_unit_ids
 from edugov.core.todos import Todo, TodoProvider, register_todo_provider
 from edugov.portal.actions.case_handling import EVENT_REQUESTER_UPDATE
 from edugov.portal.choices import OPEN_CASE_STATUSES, CaseStatus
@@ -32,15 +32,6 @@ register_nav_item(
     permission="portal.case.view",
     order=40,
 )
-
-
-def own_unit_ids(user: Any, unit: Any, permission: str) -> set[int]:
-    if user is None or not user.is_authenticated:
-        return set()
-    ids = {entry.organization_id for entry in entries_for(user, permission)}
-    if unit is not None and has_permission(user, permission, unit):
-        ids.add(unit.pk)
-    return ids
 
 
 def _case_todo(case: Case, title: str, *, due: Any = None) -> Todo:

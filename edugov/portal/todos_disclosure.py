@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edugov.core.calendar import add_working_days
 from edugov.core.models import Organization
-from edugov.core.permissions.scopes import entries_for, has_permission
+from edugov.core.permissions.scopes import own_unit_ids
 from edugov.core.todos import Todo, TodoProvider, register_todo_provider
 from edugov.portal.choices import OPEN_CASE_STATUSES, CaseKind, CaseStatus
 from edugov.portal.models import Case
@@ -29,15 +29,6 @@ from edugov.portal.models import Case
 HANDLE = "portal.case.handle"
 APPROVE = "portal.case.approve"
 DUE_SOON_DAYS = 3
-
-
-def own_unit_ids(user: Any, unit: Any, permission: str) -> set[int]:
-    if user is None or not user.is_authenticated:
-        return set()
-    ids = {entry.organization_id for entry in entries_for(user, permission)}
-    if unit is not None and has_permission(user, permission, unit):
-        ids.add(unit.pk)
-    return ids
 
 
 def _open_requests(user: Any) -> QuerySet[Case]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from edugov.core.permissions.scopes import entries_for, has_permission
+from edugov.core.permissions.scopes import own_unit_ids
 from edugov.core.todos import Todo, TodoProvider, register_todo_provider
 from edugov.registry.choices import StepStatus, TransferStatus
 from edugov.registry.models import TransferStep
@@ -26,12 +26,7 @@ APPROVE = "registry.transfer.approve"
 
 def deciding_unit_ids(user: Any, unit: Any) -> set[int]:
     """The units whose transfer decisions are this user's to take."""
-    if user is None or not user.is_authenticated:
-        return set()
-    ids = {entry.organization_id for entry in entries_for(user, APPROVE)}
-    if unit is not None and has_permission(user, APPROVE, unit):
-        ids.add(unit.pk)
-    return ids
+    return own_unit_ids(user, unit, APPROVE)
 
 
 def awaiting_steps(user: Any, unit: Any) -> QuerySet[TransferStep]:

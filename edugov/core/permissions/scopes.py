@@ -116,6 +116,17 @@ def has_permission(user: User, permission: str, organization: Organization | Non
     return any(e.covers(organization) for e in entries)
 
 
+def own_unit_ids(user: User | None, unit: Organization | None, permission: str) -> set[int]:
+    """The units a to-do list hands this user's work from: the units of their ``permission``
+    grants themselves (not every unit below them) and the unit they work for now."""
+    if user is None or not user.is_authenticated:
+        return set()
+    ids = {entry.organization_id for entry in entries_for(user, permission)}
+    if unit is not None and has_permission(user, permission, unit):
+        ids.add(unit.pk)
+    return ids
+
+
 def role_kinds(user: User) -> set[str]:
     if not user.is_authenticated:
         return set()
